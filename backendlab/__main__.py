@@ -1,0 +1,121 @@
+"""The ``backendlab`` command (also ``python -m backendlab``).
+
+    backendlab doctor                    is this machine ready? what to fix?
+    backendlab postgres start|stop|url   the private PostgreSQL (optional)
+    backendlab redis start|stop          the private redis-server
+    backendlab data build [--scale S]    build the shop dataset ahead of time
+
+Problems the learner can fix are printed as a message with the fix, never as a traceback.
+"""
+
+import argparse
+import importlib
+import sys
+import time
+from contextlib import redirect_stdout
+
+from .errors import CourseError
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from . import doctor  # noqa: PLC0415
+
+    results = doctor.checks()
+    print(doctor.report(results))
+    return 0 if doctor.ready(results) else 1
+
+
+def _postgres(args: argparse.Namespace) -> int:
+    from . import postgres_server  # noqa: PLC0415
+
+    if args.action == "start":
+        # Only the URL goes to stdout, so that  URL=$(backendlab postgres start)  works;
+        # the progress message and the hint go to stderr, which the terminal shows too.
+        with redirect_stdout(sys.stderr):
+            url = postgres_server.ensure_running()
+        print(url)
+        print("To work on it, start JupyterLab from a shell where you ran:\n"
+              f"  export BACKENDLAB_DATABASE_URL='{url}'", file=sys.stderr)
+    elif args.action == "stop":
+        stopped = postgres_server.stop()
+        print("Stopped the private PostgreSQL." if stopped
+              else "The private PostgreSQL was not running.")
+    else:  # url
+        print(postgres_server.url())
+        if not postgres_server.is_running():
+            print("(not running yet: start it with `python -m backendlab postgres start`)",
+                  file=sys.stderr)
+    return 0
+
+
+def _redis(args: argparse.Namespace) -> int:
+    from . import redis_server  # noqa: PLC0415
+
+    if args.action == "start":
+        socket = redis_server.ensure_running()
+        print(f"The private redis-server answers on unix socket {socket}\n"
+              f"Try it from a terminal: redis-cli -s {socket} ping")
+    else:
+        stopped = redis_server.stop()
+        print("Stopped the private redis-server." if stopped
+              else "The private redis-server was not running.")
+    return 0
+
+
+def _data(args: argparse.Namespace) -> int:
+    datasets = importlib.import_module("backendlab.datasets")
+    scale = args.scale or datasets.default_scale()
+    if scale not in datasets.SCALES:
+        raise CourseError(f"There is no dataset scale called {scale!r}.",
+                          f"use --scale {' or --scale '.join(datasets.SCALES)}.")
+    started = time.monotonic()
+    path = datasets.shop_sqlite(scale)
+    megabytes = path.stat().st_size / 1e6
+    print(f"The {scale} shop dataset is ready: {path} ({megabytes:.1f} MB, "
+          f"{time.monotonic() - started:.1f} s).")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="backendlab", description="Backend Lab: set up and check the course's services.")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    doctor = commands.add_parser("doctor", help="check this machine and say how to fix it")
+    doctor.set_defaults(run=_doctor)
+
+    postgres = commands.add_parser("postgres", help="the private PostgreSQL (optional)")
+    postgres.add_argument("action", choices=["start", "stop", "url"],
+                          help="start it (and print its URL), stop it, or print its URL")
+    postgres.set_defaults(run=_postgres)
+
+    redis = commands.add_parser("redis", help="the private redis-server")
+    redis.add_argument("action", choices=["start", "stop"])
+    redis.set_defaults(run=_redis)
+
+    data = commands.add_parser("data", help="the shop dataset")
+    data.add_argument("action", choices=["build"],
+                      help="build (and cache) the SQLite shop dataset now")
+    data.add_argument("--scale", help="small or full (default: $BACKENDLAB_SCALE, else full)")
+    data.set_defaults(run=_data)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    top = parser()
+    args = top.parse_args(argv)
+    if not getattr(args, "run", None):
+        top.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except CourseError as error:
+        print(f"backendlab: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("backendlab: interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

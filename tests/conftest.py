@@ -1,0 +1,63 @@
+"""Fixtures shared by the whole suite.
+
+The suite never touches the learner's own data or servers: every run gets its own data and
+runtime folders (so its own private redis-server and PostgreSQL), small datasets, and no
+``BACKENDLAB_*_URL`` from the caller's shell. Servers it started are stopped at the end.
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from backendlab import postgres_server, redis_server
+from backendlab.errors import CourseError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    scratch = Path(tempfile.mkdtemp(prefix="bl-tests-", dir="/tmp"))  # short: socket paths
+    os.environ["BACKENDLAB_DATA_DIR"] = str(scratch / "data")
+    os.environ["BACKENDLAB_RUNTIME_DIR"] = str(scratch / "run")
+    os.environ["BACKENDLAB_SCALE"] = "small"
+    os.environ["PLOOMBER_STATS_ENABLED"] = "false"
+    os.environ.pop("BACKENDLAB_DATABASE_URL", None)
+    os.environ.pop("BACKENDLAB_REDIS_URL", None)
+    # nbgrader runs `alembic` from PATH: make this environment's programs visible.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    config.backendlab_scratch = scratch
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    scratch = getattr(config, "backendlab_scratch", None)
+    if scratch is None:
+        return
+    redis_server.stop()
+    postgres_server.stop()
+    shutil.rmtree(postgres_server.server_dir(), ignore_errors=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A real PostgreSQL (the private one, started on demand). Skipped where PostgreSQL's
+    programs are missing — except in CI, where a missing PostgreSQL is a failure."""
+    try:
+        return postgres_server.ensure_running()
+    except CourseError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not available here: {error.what_happened}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sql_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Run a test once on the embedded SQLite and once on PostgreSQL (as CI does)."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("BACKENDLAB_DATABASE_URL", request.getfixturevalue("postgres_url"))
+    yield request.param

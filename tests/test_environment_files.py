@@ -1,0 +1,32 @@
+"""pyproject.toml (pip) and environment.yml (Binder/conda) must install the same versions."""
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pyproject_pins() -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return set(project["dependencies"]) | set(project["optional-dependencies"]["dev"])
+
+
+def environment_pins() -> set[str]:
+    """The pip section of environment.yml (read without a YAML library: it is a plain list)."""
+    lines = (ROOT / "environment.yml").read_text().splitlines()
+    start = lines.index("  - pip:")
+    return {line.strip()[2:] for line in lines[start + 1:] if line.startswith("      - ")}
+
+
+def test_every_dependency_is_pinned_exactly() -> None:
+    assert all("==" in pin for pin in pyproject_pins())
+
+
+def test_binder_environment_installs_the_same_versions() -> None:
+    assert environment_pins() == pyproject_pins()
+
+
+def test_binder_environment_brings_real_servers() -> None:
+    conda_packages = (ROOT / "environment.yml").read_text()
+    assert "  - redis-server\n" in conda_packages
+    assert "  - postgresql\n" in conda_packages

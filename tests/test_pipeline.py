@@ -1,0 +1,124 @@
+"""The instructor's workflow, replayed on every notebook in ``source/``.
+
+Is the committed ``release/`` exactly what nbgrader generates now? Do the solutions pass every
+test, and do the released stubs fail every one? Does a class of two (one who wrote the
+solutions, one who handed in the untouched release) autograde to full marks and zero, on
+SQLite and on PostgreSQL? Does feedback keep hidden tests hidden?
+"""
+
+import filecmp
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from backendlab.grading import execute, is_graded_test, graded_cell_results
+
+ROOT = Path(__file__).resolve().parent.parent
+UNITS = sorted(path.name for path in (ROOT / "source").iterdir() if path.is_dir())
+NOTEBOOKS = sorted(path.relative_to(ROOT / "source") for path in (ROOT / "source").glob("*/*.ipynb"))
+GRADED_NOTEBOOKS = [nb for nb in NOTEBOOKS
+                    if any(is_graded_test(cell) for cell in nbformat.read(ROOT / "source" / nb, 4).cells)]
+
+
+def nbgrader(course: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """Run an nbgrader command in the course folder, as an instructor would.
+    (Its exit code says little: results are read from files and the gradebook.)"""
+    return subprocess.run([sys.executable, "-m", "nbgrader", *arguments], cwd=course,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh course folder: the config, ``source/``, and a ``release/`` generated now."""
+    folder = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    shutil.copytree(ROOT / "source", folder / "source")
+    for unit in UNITS:
+        result = nbgrader(folder, "generate_assignment", unit, "--force")
+        assert (folder / "release" / unit).is_dir(), result.stdout + result.stderr
+    return folder
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    """Files that differ, or exist on one side only, between two folders (recursively)."""
+    comparison = filecmp.dircmp(left, right, ignore=[".ipynb_checkpoints"])
+    found = [f"only in {left}: {name}" for name in comparison.left_only]
+    found += [f"only in {right}: {name}" for name in comparison.right_only]
+    found += [name for name in comparison.common_files
+              if (left / name).read_bytes() != (right / name).read_bytes()]
+    for name in comparison.common_dirs:
+        found += differences(left / name, right / name)
+    return found
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_release_is_what_generate_assignment_makes(course: Path, unit: str) -> None:
+    assert (ROOT / "release" / unit).is_dir(), "release/ lacks this unit: run ./course release"
+    assert differences(course / "release" / unit, ROOT / "release" / unit) == [], \
+        "release/ is out of date with source/: run ./course release and commit the result"
+
+
+@pytest.mark.parametrize("notebook", GRADED_NOTEBOOKS, ids=str)
+def test_solutions_pass_every_test(notebook: Path, sql_backend: str) -> None:
+    outcomes = graded_cell_results(execute(ROOT / "source" / notebook))
+    assert outcomes and all(outcomes.values()), outcomes
+
+
+@pytest.mark.parametrize("notebook", GRADED_NOTEBOOKS, ids=str)
+def test_released_stubs_fail_every_test(course: Path, notebook: Path, sql_backend: str) -> None:
+    outcomes = graded_cell_results(execute(course / "release" / notebook))
+    assert outcomes and not any(outcomes.values()), outcomes
+
+
+def hidden_test_lines(notebook: Path, released: Path) -> list[str]:
+    """Lines of ``### BEGIN/END HIDDEN TESTS`` blocks that the released notebook never shows."""
+    visible = "\n".join(cell.source for cell in nbformat.read(released, 4).cells)
+    lines = []
+    for cell in nbformat.read(notebook, 4).cells:
+        for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S):
+            lines += [line.strip() for line in block.splitlines()
+                      if len(line.strip()) > 12 and line.strip() not in visible]
+    return lines
+
+
+def page_text(path: Path) -> str:
+    """What a browser shows of an HTML page: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_class_autogrades_to_full_marks_and_zero(course: Path, unit: str, sql_backend: str) -> None:
+    submissions = {"solution-student": course / "source" / unit,
+                   "untouched-student": course / "release" / unit}
+    for student, notebooks in submissions.items():
+        target = course / "submitted" / student / unit
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(notebooks, target)
+    nbgrader(course, "autograde", unit, "--force")
+    nbgrader(course, "generate_feedback", unit, "--force")
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for student, full_marks in (("solution-student", True), ("untouched-student", False)):
+            submission = gradebook.find_submission(unit, student)
+            autograded = [grade for notebook in submission.notebooks for grade in notebook.grades
+                          if grade.auto_score is not None]
+            assert autograded, f"nothing was autograded for {student}"
+            for grade in autograded:
+                expected = grade.max_score if full_marks else 0
+                assert grade.auto_score == expected, f"{student} {grade.notebook.name}/{grade.name}"
+
+    for student in submissions:
+        for notebook in sorted((course / "source" / unit).glob("*.ipynb")):
+            feedback = course / "feedback" / student / unit / f"{notebook.stem}.html"
+            shown = page_text(feedback)
+            hidden = hidden_test_lines(notebook, course / "release" / unit / notebook.name)
+            leaked = [line for line in hidden if line in shown]
+            assert leaked == [], f"feedback for {student} shows hidden tests of {notebook.name}"
+            assert "Traceback (most recent call last)" not in shown, "feedback quotes a traceback"
