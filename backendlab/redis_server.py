@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from ._process import exclusive_lock, log_tail, process_runs, read_pid
 from .errors import CourseError
@@ -72,7 +74,10 @@ def _answers(socket: Path) -> bool:
     if not socket.exists():
         return False
     try:
-        return redis.Redis(unix_socket_path=str(socket), socket_timeout=1).ping()
+        # One quick try: redis-py would otherwise retry with back-off for seconds.
+        probe = redis.Redis(unix_socket_path=str(socket), socket_timeout=1,
+                            retry=Retry(NoBackoff(), 0))
+        return probe.ping()
     except (redis.RedisError, OSError):
         return False
 

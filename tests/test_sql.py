@@ -1,0 +1,86 @@
+"""Working copies of the shop database, on SQLite and on PostgreSQL."""
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+import backendlab
+from backendlab import datasets, postgres_server
+from backendlab.errors import CourseError
+
+
+def order_count(engine: sa.Engine, where: str = "true") -> int:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(f"SELECT count(*) FROM orders WHERE {where}").scalar_one()
+
+
+def test_a_working_copy_holds_the_shop_data(sql_backend: str) -> None:
+    shop = backendlab.database("test-copy")
+    assert backendlab.engine_kind(shop) == sql_backend
+    assert order_count(shop) == datasets.row_counts("small")["orders"]
+
+
+def test_running_the_setup_again_starts_from_a_clean_copy(sql_backend: str) -> None:
+    """Re-running a notebook must not see yesterday's index or deleted rows."""
+    shop = backendlab.database("test-rerun")
+    with shop.begin() as connection:
+        connection.exec_driver_sql("CREATE INDEX idx_orders_customer ON orders (customer_id)")
+        connection.exec_driver_sql("UPDATE orders SET status = 'lost'")
+    shop.dispose()
+    again = backendlab.database("test-rerun")
+    assert order_count(again, "status = 'lost'") == 0
+    indexes = sa.inspect(again).get_indexes("orders")
+    assert [index["name"] for index in indexes] == []
+
+
+def test_notebooks_do_not_share_a_copy(sql_backend: str) -> None:
+    first = backendlab.database("test-first")
+    second = backendlab.database("test-second")
+    with first.begin() as connection:
+        connection.exec_driver_sql("UPDATE orders SET status = 'lost'")
+    assert order_count(first, "status = 'lost'") == datasets.row_counts("small")["orders"]
+    assert order_count(second, "status = 'lost'") == 0
+
+
+def test_an_empty_database_on_request(sql_backend: str) -> None:
+    empty = backendlab.database("test-empty", dataset=None)
+    assert sa.inspect(empty).get_table_names() == []
+
+
+def test_grading_kernels_get_copies_of_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    shop = backendlab.database("test-graded")
+    assert Path(shop.url.database).stem == f"test_graded-g{os.getpid()}"
+
+
+def test_describe_names_engine_copy_and_size(sql_backend: str) -> None:
+    text = backendlab.describe(backendlab.database("test-describe"))
+    assert text.startswith("SQLite 3." if sql_backend == "sqlite" else "PostgreSQL 1")
+    assert "working copy test_describe (20,000 orders)" in text
+
+
+def test_unknown_dataset_is_explained() -> None:
+    with pytest.raises(CourseError, match="no dataset called 'shoes'"):
+        backendlab.database("x", dataset="shoes")
+
+
+def test_a_non_postgresql_url_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKENDLAB_DATABASE_URL", "mysql://localhost/shop")
+    with pytest.raises(CourseError, match="is not a PostgreSQL URL"):
+        backendlab.database("x")
+
+
+def test_an_unreachable_postgresql_is_explained(monkeypatch: pytest.MonkeyPatch,
+                                                tmp_path: Path) -> None:
+    monkeypatch.setenv("BACKENDLAB_DATABASE_URL", f"postgresql://nobody@/postgres?host={tmp_path}")
+    with pytest.raises(CourseError) as raised:
+        backendlab.database("x")
+    assert "Could not connect to PostgreSQL" in str(raised.value)
+    assert "unset BACKENDLAB_DATABASE_URL" in str(raised.value)
+
+
+def test_private_postgresql_is_reused(postgres_url: str) -> None:
+    assert postgres_server.is_running()
+    assert postgres_server.ensure_running() == postgres_url
