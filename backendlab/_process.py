@@ -1,7 +1,6 @@
 """Small helpers shared by the two server managers (Redis and PostgreSQL)."""
 
 import fcntl
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
