@@ -10,6 +10,7 @@ at the same time never write to the same database.
   ``CREATE DATABASE … TEMPLATE`` (a file-level copy inside the server).
 """
 
+import atexit
 import os
 import re
 import shutil
@@ -69,6 +70,8 @@ def _sqlite_copy(name: str, dataset: str | None, scale: str) -> Engine:
     # Replace, never overwrite in place: an engine from an earlier run of the notebook keeps
     # reading its old file instead of seeing a half-copied one.
     os.replace(temporary, target)
+    if grading_suffix():  # a grading kernel's copy is of no use once the kernel exits
+        atexit.register(target.unlink, missing_ok=True)
     return sa.create_engine(f"sqlite:///{target}")
 
 
@@ -105,7 +108,16 @@ def _postgres_copy(server: sa.URL, name: str, dataset: str | None, scale: str) -
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         source = f' TEMPLATE "{template}"' if dataset == "shop" else ""
         admin.execute(f'CREATE DATABASE "{name}"{source}')
-    return sa.create_engine(server.set(database=name))
+    engine = sa.create_engine(server.set(database=name))
+    if grading_suffix():  # a grading kernel's copy is of no use once the kernel exits
+        atexit.register(_drop_database, server, engine, name)
+    return engine
+
+
+def _drop_database(server: sa.URL, engine: Engine, name: str) -> None:
+    engine.dispose()
+    with _admin_connection(server) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _template_ready(admin: psycopg.Connection, server: sa.URL, template: str) -> bool:

@@ -18,13 +18,26 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from backendlab.grading import execute, is_graded_test, graded_cell_results
+from backendlab.grading import execute, graded_cell_results, is_graded_test
+from tests.hardcoded import answers_for
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS = sorted(path.name for path in (ROOT / "source").iterdir() if path.is_dir())
 NOTEBOOKS = sorted(path.relative_to(ROOT / "source") for path in (ROOT / "source").glob("*/*.ipynb"))
 GRADED_NOTEBOOKS = [nb for nb in NOTEBOOKS
                     if any(is_graded_test(cell) for cell in nbformat.read(ROOT / "source" / nb, 4).cells)]
+
+
+def backends(*notebooks: Path) -> list[str]:
+    """Notebooks that open a database run on SQLite and on PostgreSQL; others run once."""
+    uses_sql = any("backendlab.database(" in path.read_text() for path in notebooks)
+    return ["sqlite", "postgresql"] if uses_sql else ["sqlite"]
+
+
+NOTEBOOK_RUNS = [pytest.param(nb, backend, id=f"{nb}-{backend}") for nb in GRADED_NOTEBOOKS
+                 for backend in backends(ROOT / "source" / nb)]
+UNIT_RUNS = [pytest.param(unit, backend, id=f"{unit}-{backend}") for unit in UNITS
+             for backend in backends(*(ROOT / "source" / unit).glob("*.ipynb"))]
 
 
 def nbgrader(course: Path, *arguments: str) -> subprocess.CompletedProcess:
@@ -65,16 +78,48 @@ def test_release_is_what_generate_assignment_makes(course: Path, unit: str) -> N
         "release/ is out of date with source/: run ./course release and commit the result"
 
 
-@pytest.mark.parametrize("notebook", GRADED_NOTEBOOKS, ids=str)
+@pytest.mark.parametrize(("notebook", "sql_backend"), NOTEBOOK_RUNS, indirect=["sql_backend"])
 def test_solutions_pass_every_test(notebook: Path, sql_backend: str) -> None:
     outcomes = graded_cell_results(execute(ROOT / "source" / notebook))
     assert outcomes and all(outcomes.values()), outcomes
 
 
-@pytest.mark.parametrize("notebook", GRADED_NOTEBOOKS, ids=str)
+@pytest.mark.parametrize(("notebook", "sql_backend"), NOTEBOOK_RUNS, indirect=["sql_backend"])
 def test_released_stubs_fail_every_test(course: Path, notebook: Path, sql_backend: str) -> None:
     outcomes = graded_cell_results(execute(course / "release" / notebook))
     assert outcomes and not any(outcomes.values()), outcomes
+
+
+def answer_cell_ids(notebook: nbformat.NotebookNode) -> list[str]:
+    return [cell.metadata.nbgrader.grade_id for cell in notebook.cells if cell.cell_type == "code"
+            and cell.metadata.get("nbgrader", {}).get("solution", False)]
+
+
+@pytest.mark.parametrize(("notebook", "sql_backend"), NOTEBOOK_RUNS, indirect=["sql_backend"])
+def test_hardcoded_answers_pass_visible_tests_and_fail_hidden_ones(
+        notebook: Path, sql_backend: str, tmp_path: Path) -> None:
+    """A learner who pastes numbers seen in the visible test must not get the points."""
+    cheats = answers_for(notebook.parent.name).get(notebook.name, {})
+    source = nbformat.read(ROOT / "source" / notebook, 4)
+    assert sorted(cheats) == sorted(answer_cell_ids(source)), \
+        f"tests/hardcoded needs a hard-coded answer for every answer cell of {notebook}"
+    visible_tests = {cell.metadata.nbgrader.grade_id: cell.source
+                     for cell in nbformat.read(ROOT / "release" / notebook, 4).cells
+                     if is_graded_test(cell)}
+    for cell in source.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in cheats:
+            cell.source = cheats[grade_id].strip()
+    nbformat.write(source, tmp_path / "with-hidden-tests.ipynb")
+    for cell in source.cells:
+        if is_graded_test(cell):
+            cell.source = visible_tests[cell.metadata.nbgrader.grade_id]
+    nbformat.write(source, tmp_path / "visible-tests-only.ipynb")
+
+    visible = graded_cell_results(execute(tmp_path / "visible-tests-only.ipynb"))
+    assert all(visible.values()), f"a hard-coded answer should pass the visible tests: {visible}"
+    hidden = graded_cell_results(execute(tmp_path / "with-hidden-tests.ipynb"))
+    assert not any(hidden.values()), f"hidden tests let a hard-coded answer pass: {hidden}"
 
 
 def hidden_test_lines(notebook: Path, released: Path) -> list[str]:
@@ -93,7 +138,7 @@ def page_text(path: Path) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
 
 
-@pytest.mark.parametrize("unit", UNITS)
+@pytest.mark.parametrize(("unit", "sql_backend"), UNIT_RUNS, indirect=["sql_backend"])
 def test_class_autogrades_to_full_marks_and_zero(course: Path, unit: str, sql_backend: str) -> None:
     submissions = {"solution-student": course / "source" / unit,
                    "untouched-student": course / "release" / unit}

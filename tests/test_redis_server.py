@@ -5,6 +5,7 @@ import signal
 import time
 
 import pytest
+
 from backendlab import redis_server
 from backendlab.errors import CourseError
 
