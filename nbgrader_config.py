@@ -29,3 +29,8 @@ c.OverwriteCells.add_missing_cells = True
 c.GenerateFeedback.preprocessors = [
     GetGrades, ClearHiddenTests, KeepOnlyErrorMessages, CSSHTMLHeaderPreprocessor,
 ]
+
+# Reflection rubrics sit in the (read-only) question cell between HTML comments holding the
+# hidden-test markers: students never get them, autograde restores them for the grader in
+# formgrader, and feedback removes them again. Those cells are locked, not graded, cells.
+c.ClearHiddenTests.enforce_metadata = False

@@ -8,6 +8,7 @@ SQLite and on PostgreSQL? Does feedback keep hidden tests hidden?
 
 import filecmp
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -122,15 +123,21 @@ def test_hardcoded_answers_pass_visible_tests_and_fail_hidden_ones(
     assert not any(hidden.values()), f"hidden tests let a hard-coded answer pass: {hidden}"
 
 
-def hidden_test_lines(notebook: Path, released: Path) -> list[str]:
-    """Lines of ``### BEGIN/END HIDDEN TESTS`` blocks that the released notebook never shows."""
-    visible = "\n".join(cell.source for cell in nbformat.read(released, 4).cells)
-    lines = []
+def hidden_blocks(notebook: Path) -> list[list[str]]:
+    """The lines between BEGIN and END HIDDEN TESTS markers, per block: hidden tests in code
+    cells, grading rubrics in reflection question cells."""
+    blocks = []
     for cell in nbformat.read(notebook, 4).cells:
-        for block in re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S):
-            lines += [line.strip() for line in block.splitlines()
-                      if len(line.strip()) > 12 and line.strip() not in visible]
-    return lines
+        pattern = r"BEGIN HIDDEN TESTS[^\n]*\n(.*?)\n[^\n]*END HIDDEN TESTS"
+        for block in re.findall(pattern, cell.source, re.S):
+            blocks.append([line.strip() for line in block.splitlines() if len(line.strip()) > 12])
+    return blocks
+
+
+def hidden_test_lines(notebook: Path, released: Path) -> list[str]:
+    """Hidden lines that the released notebook never shows (some repeat visible ones)."""
+    visible = "\n".join(cell.source for cell in nbformat.read(released, 4).cells)
+    return [line for block in hidden_blocks(notebook) for line in block if line not in visible]
 
 
 def page_text(path: Path) -> str:
@@ -167,3 +174,10 @@ def test_class_autogrades_to_full_marks_and_zero(course: Path, unit: str, sql_ba
             leaked = [line for line in hidden if line in shown]
             assert leaked == [], f"feedback for {student} shows hidden tests of {notebook.name}"
             assert "Traceback (most recent call last)" not in shown, "feedback quotes a traceback"
+
+    # The grader (formgrader shows the autograded notebook) does see the rubrics.
+    for notebook in sorted((course / "source" / unit).glob("*.ipynb")):
+        autograded = (course / "autograded" / "untouched-student" / unit / notebook.name).read_text()
+        rubric_lines = [line for block in hidden_blocks(notebook) if "Rubric" in block[0] for line in block]
+        assert all(json.dumps(line, ensure_ascii=False)[1:-1] in autograded for line in rubric_lines), \
+            f"the grader should see the rubric of {notebook.name}"
