@@ -1,17 +1,31 @@
 """nbgrader settings for Backend Lab (read by every nbgrader command run in this folder)."""
 
+import os
 from pathlib import Path
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+                                    AssignLatePenalties,
+                                    CheckCellMetadata,
+                                    ClearHiddenTests,
+                                    GetGrades,
+                                    IgnorePattern,
+                                    LimitOutput,
+                                    SaveAutoGrades,
+)
 
-from backendlab.grading import KeepOnlyErrorMessages
+from backendlab.grading import KeepOnlyErrorMessages, ResilientExecute
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
 c.CourseDirectory.course_id = "backend-lab"
 # The course folder is wherever this file is: no machine-specific paths.
 c.CourseDirectory.root = str(Path(__file__).resolve().parent)
+# Releases and submissions travel through an exchange folder inside the course folder. On a
+# JupyterHub shared by instructor and students, set it to a shared path instead (README).
+c.Exchange.root = str(Path(__file__).resolve().parent / "exchange")
+# Several grading processes share the gradebook: a writer waits up to 60 s for another.
+c.CourseDirectory.db_url = f"sqlite:///{Path(__file__).resolve().parent / 'gradebook.db'}?timeout=60"
 
 # Answer cells in the student version: a comment saying what to do and `pass`, so that the
 # notebook still runs from top to bottom and the test below says "no answer yet".
@@ -19,8 +33,19 @@ c.ClearSolutions.code_stub = {"python": "pass  # YOUR CODE HERE: replace this li
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # An infinite loop in an answer is stopped after this many seconds; later cells still run.
-c.Execute.timeout = 60
+c.Execute.timeout = int(os.environ.get("BACKENDLAB_CELL_TIMEOUT", "60"))
 c.Execute.interrupt_on_timeout = True
+# Every kernel nbgrader starts gets a memory limit and stderr folded into stdout
+# (backendlab.grading.harden_grading_kernel says why).
+c.Execute.extra_arguments = [
+    "--IPKernelApp.exec_lines=import backendlab.grading; backendlab.grading.harden_grading_kernel()",
+]
+
+# A kernel that dies (os._exit, a crash) costs only the exercise that killed it.
+c.Autograde.autograde_preprocessors = [
+    ResilientExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
 
 # A deleted test cell is put back (and graded), not quietly moved to manual grading.
 c.OverwriteCells.add_missing_cells = True

@@ -4,6 +4,9 @@
     backendlab postgres start|stop|url   the private PostgreSQL (optional)
     backendlab redis start|stop          the private redis-server
     backendlab data build [--scale S]    build the shop dataset ahead of time
+    backendlab grade UNIT [--student ID] [--jobs N]
+                                         (instructors) autograde a unit's submissions
+    backendlab export-student FOLDER     (instructors) a copy for learners: no solutions
 
 Problems the learner can fix are printed as a message with the fix, never as a traceback.
 """
@@ -13,6 +16,7 @@ import importlib
 import sys
 import time
 from contextlib import redirect_stdout
+from pathlib import Path
 
 from .errors import CourseError
 
@@ -76,6 +80,26 @@ def _data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from . import instructor  # noqa: PLC0415
+
+    course = Path.cwd()
+    if not (course / "nbgrader_config.py").exists():
+        raise CourseError(f"{course} is not the course folder (it has no nbgrader_config.py).",
+                          "run this command from the course folder.")
+    results = instructor.grade_unit(course, args.unit, args.student or None, args.jobs)
+    print(instructor.summary(results))
+    return 1 if any(result.problem for result in results) else 0
+
+
+def _export_student(args: argparse.Namespace) -> int:
+    from . import instructor  # noqa: PLC0415
+
+    copied = instructor.export_student_copy(Path.cwd(), Path(args.folder))
+    print(f"Wrote {', '.join(copied)} to {args.folder}: no source/, tests/ or grading files.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="backendlab", description="Backend Lab: set up and check the course's services.")
@@ -98,6 +122,18 @@ def parser() -> argparse.ArgumentParser:
                       help="build (and cache) the SQLite shop dataset now")
     data.add_argument("--scale", help="small or full (default: $BACKENDLAB_SCALE, else full)")
     data.set_defaults(run=_data)
+
+    grade = commands.add_parser("grade", help="(instructors) autograde a unit's submissions")
+    grade.add_argument("unit", help="the unit (nbgrader assignment), e.g. 00-orientation")
+    grade.add_argument("--student", action="append",
+                       help="grade only this student (repeat for several); default: everyone")
+    grade.add_argument("--jobs", type=int, help="students graded at once (default: one per core)")
+    grade.set_defaults(run=_grade)
+
+    export = commands.add_parser("export-student",
+                                 help="(instructors) copy the course for learners, without solutions")
+    export.add_argument("folder", help="a new, empty folder")
+    export.set_defaults(run=_export_student)
     return top
 
 

@@ -7,12 +7,19 @@ hidden block from each test cell, and ``KeepOnlyErrorMessages`` replaces each gr
 traceback by its last line ("AssertionError: <the check's message>").
 """
 
+import copy
+import os
+import resource
+import sys
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from nbclient.util import run_sync
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from nbgrader.preprocessors import Execute
 from traitlets import Bool
 
 
@@ -55,3 +62,64 @@ def graded_cell_results(notebook: NotebookNode) -> dict[str, bool]:
     """For each graded test cell (by grade id): did it pass?"""
     return {cell.metadata.nbgrader.grade_id: not cell_failed(cell)
             for cell in notebook.cells if is_graded_test(cell)}
+
+
+GRADING_MEMORY_VARIABLE = "BACKENDLAB_GRADING_MEMORY_GB"
+
+
+def harden_grading_kernel() -> None:
+    """Run first in every kernel nbgrader starts (Validate and autograde; see nbgrader_config).
+
+    - A memory limit (``$BACKENDLAB_GRADING_MEMORY_GB``, default 4): an answer that allocates
+      without end gets a MemoryError in its own cell instead of taking the machine (and every
+      other student's grading) down with it.
+    - Standard error goes to standard output: nbgrader gives 0 points to a test cell that wrote
+      *anything* to stderr, so a correct answer that prints a warning would lose its points.
+      Failures are still failures: they are raised errors, not stderr text.
+    """
+    limit = int(float(os.environ.get(GRADING_MEMORY_VARIABLE, "4")) * 1024**3)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    sys.stdout.flush()
+    os.dup2(1, 2)  # C libraries and subprocesses write to file descriptor 2
+    sys.stderr = sys.stdout
+
+
+KERNEL_DIED = ("The kernel died while running this cell (os._exit, a crash, or the memory "
+               "limit). The rest of the notebook was graded in a fresh kernel.")
+
+
+class ResilientExecute(Execute):
+    """nbgrader's Execute, except that a kernel death costs only the cell that caused it.
+
+    nbgrader stops a notebook at a dead kernel, so every later exercise scores 0. Here the
+    kernel is restarted, the cells before the crash are replayed (except graded tests, whose
+    outputs are kept) to rebuild the state, and grading goes on with the next cell.
+    """
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        except DeadKernelError:
+            cell.outputs.append(nbformat.v4.new_output(
+                "error", ename="DeadKernelError", evalue=KERNEL_DIED, traceback=[KERNEL_DIED]))
+            await self._restart_and_replay(cell_index)
+            return cell
+
+    execute_cell = run_sync(async_execute_cell)  # nbconvert calls the synchronous twin
+
+    async def _fresh_kernel(self) -> None:
+        """Replace the dead kernel by a new one (new process, new ports, new client)."""
+        await self._async_cleanup_kernel()
+        self.km = self.create_kernel_manager()
+        await self.async_start_new_kernel()
+        await self.async_start_new_kernel_client()
+
+    async def _restart_and_replay(self, crashed_index: int) -> None:
+        await self._fresh_kernel()
+        for index, earlier in enumerate(self.nb.cells[:crashed_index]):
+            if earlier.cell_type == "code" and not is_graded_test(earlier):
+                replay = copy.deepcopy(earlier)  # replayed outputs are thrown away
+                try:
+                    await super().async_execute_cell(replay, index, store_history=False)
+                except DeadKernelError:
+                    await self._fresh_kernel()

@@ -1,0 +1,130 @@
+"""Grading a class with bad submissions: every one graded as it deserves, nobody else affected.
+
+The submissions are the fixture corpus an instructor meets in a real class, each a copy of
+the solution (or of the untouched release) with one thing broken. Points per test cell are
+read back from the gradebook.
+"""
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from backendlab import instructor
+from tests.hardcoded import answers_for
+
+ROOT = Path(__file__).resolve().parent.parent
+UNIT = "00-orientation"
+SQL, REDIS = "01-sql-warmup.ipynb", "02-redis-warmup.ipynb"
+ALL_TESTS = {(SQL, "ex1-test"), (SQL, "ex2-test"), (REDIS, "ex3-test")}
+
+# student id -> (based on, {notebook: {cell id: new source, or None to delete it}}, tests scoring 0)
+CORPUS = {
+    "solution": ("source", {}, set()),
+    "untouched": ("release", {}, ALL_TESTS),
+    "infinite-loop": ("source", {SQL: {"ex1-answer": "while True:\n    pass"}}, {(SQL, "ex1-test")}),
+    "sleeps-past-timeout": ("source", {SQL: {"ex2-answer": (
+        "import time\ndef count_orders(engine, customer_id):\n    time.sleep(3600)")}},
+        {(SQL, "ex2-test")}),
+    "deleted-test-cell": ("source", {SQL: {"ex1-test": None}}, set()),
+    "edited-test-cell": ("release", {SQL: {"ex1-test": "assert True"}}, ALL_TESTS),
+    "sys-exit": ("source", {SQL: {"ex1-answer": "import sys\nsys.exit()"}}, {(SQL, "ex1-test")}),
+    "os-exit": ("source", {REDIS: {"ex3-answer": "import os\nos._exit(1)"}}, {(REDIS, "ex3-test")}),
+    "kernel-crash": ("source", {SQL: {"ex2-answer": "import ctypes\nctypes.string_at(0)"}},
+                     {(SQL, "ex2-test")}),
+    "huge-output": ("source", {SQL: {"ex1-answer": (
+        "print('x' * 5_000_000)\norders_by_status = 'SELECT status, count(*) AS orders FROM orders "
+        "GROUP BY status ORDER BY orders DESC'")}}, set()),
+    "warning-on-stderr": ("source", {SQL: {"ex2-answer": (
+        "import sys, warnings\nfrom sqlalchemy import text\n"
+        "def count_orders(engine, customer_id):\n"
+        "    warnings.warn('this function is slow')\n"
+        "    print('debug: counting', file=sys.stderr)\n"
+        "    with engine.connect() as c:\n"
+        "        return c.execute(text('SELECT count(*) FROM orders WHERE customer_id = :c'),"
+        " {'c': customer_id}).scalar_one()")}}, set()),
+    "hard-coded": ("source", answers_for(UNIT), ALL_TESTS),
+    "memory-hog": ("source", {SQL: {"ex1-answer": "hog = []\nwhile True:\n    hog.append(bytearray(10**8))"}},
+                   {(SQL, "ex1-test")}),
+}
+
+
+def write_submission(course: Path, student: str) -> None:
+    based_on, changes, _ = CORPUS[student]
+    folder = course / "submitted" / student / UNIT
+    folder.mkdir(parents=True)
+    for path in sorted((course / based_on / UNIT).glob("*.ipynb")):
+        notebook = nbformat.read(path, 4)
+        edits = changes.get(path.name, {})
+        kept = []
+        for cell in notebook.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if grade_id in edits and edits[grade_id] is None:
+                continue
+            if grade_id in edits:
+                cell.source = edits[grade_id].strip()
+            kept.append(cell)
+        notebook.cells = kept
+        nbformat.write(notebook, folder / path.name)
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    course = tmp_path_factory.mktemp("class")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "source" / UNIT, course / "source" / UNIT)
+    shutil.copytree(ROOT / "release" / UNIT, course / "release" / UNIT)
+    for student in CORPUS:
+        write_submission(course, student)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BACKENDLAB_CELL_TIMEOUT", "5")  # loops and sleeps are stopped sooner
+        patch.setenv("BACKENDLAB_GRADING_MEMORY_GB", "2")
+        results = instructor.grade_unit(course, UNIT, jobs=2)
+    return course, results
+
+
+def test_every_submission_is_graded(graded_class: tuple[Path, list]) -> None:
+    """Is every student graded, however broken the submission?"""
+    _, results = graded_class
+    assert {result.student for result in results} == set(CORPUS)
+    assert [result.student for result in results if result.problem] == []
+
+
+@pytest.mark.parametrize("student", CORPUS)
+def test_each_exercise_scores_what_it_deserves(graded_class: tuple[Path, list], student: str) -> None:
+    course, _ = graded_class
+    zeros = CORPUS[student][2]
+    with Gradebook(instructor.gradebook_url(course)) as gradebook:
+        submission = gradebook.find_submission(UNIT, student)
+        scores = {(nb.name + ".ipynb", grade.name): (grade.auto_score or 0, grade.max_score)
+                  for nb in submission.notebooks for grade in nb.grades if grade.cell_type == "code"}
+    assert set(scores) == ALL_TESTS
+    for test, (score, max_score) in scores.items():
+        assert score == (0 if test in zeros else max_score), f"{student}: {test}"
+
+
+def test_summary_table_lists_scores_and_failures(graded_class: tuple[Path, list]) -> None:
+    _, results = graded_class
+    table = instructor.summary(results).splitlines()
+    assert table[0].split() == ["student", "score", "max", "failures"]
+    solution = next(line for line in table if line.startswith("solution "))
+    assert solution.split()[1:] == ["6", "12", "none"]  # 6 autograded points; 6 more by hand
+    untouched = next(line for line in table if line.startswith("untouched "))
+    assert "01-sql-warmup:ex1-test" in untouched
+
+
+def test_regrading_one_student_changes_nobody_else(graded_class: tuple[Path, list]) -> None:
+    course, before = graded_class
+    again = instructor.grade_unit(course, UNIT, students=["hard-coded"])
+    assert [(r.student, r.score) for r in again] == [("hard-coded", 0)]
+    after = {r.student: (r.score, r.failed) for r in
+             (instructor.read_result(course, UNIT, s) for s in CORPUS)}
+    assert after == {r.student: (r.score, r.failed) for r in before}
+
+
+def test_unknown_student_is_explained(graded_class: tuple[Path, list]) -> None:
+    course, _ = graded_class
+    with pytest.raises(instructor.CourseError, match="No submission of 00-orientation from: zed"):
+        instructor.grade_unit(course, UNIT, students=["zed"])
