@@ -311,10 +311,21 @@ def check_alembic() -> Check:
                  "folder)")
 
 
+def check_sandbox() -> Check:
+    from . import sandbox  # noqa: PLC0415
+
+    problem = sandbox.bwrap_problem()
+    if not problem:
+        return Check("Shell sandbox", True, "bubblewrap isolates shell exercises")
+    return Check("Shell sandbox", False, f"bubblewrap {problem}: shell exercises run with weaker "
+                 "isolation (own folder and HOME, but writes elsewhere are not blocked)",
+                 "sudo apt-get install bubblewrap", required=False)
+
+
 CHECKS: tuple[tuple[str, Callable[[], Check]], ...] = (
     ("Python", check_python), ("Environment", check_environment), ("SQLite", check_sqlite),
     ("Shop dataset", check_dataset), ("PostgreSQL", check_postgres), ("Redis", check_redis),
-    ("nbgrader", check_nbgrader), ("alembic", check_alembic),
+    ("Shell sandbox", check_sandbox), ("nbgrader", check_nbgrader), ("alembic", check_alembic),
 )
 
 

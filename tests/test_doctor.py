@@ -40,12 +40,12 @@ def by_name(results: list[Check]) -> dict[str, Check]:
 def test_every_check_runs_and_the_report_names_the_sqlite_version():
     results = doctor.checks()
     assert [check.name for check in results] == [
-        "Python", "Environment", "SQLite", "Shop dataset", "PostgreSQL", "Redis", "nbgrader",
-        "alembic",
+        "Python", "Environment", "SQLite", "Shop dataset", "PostgreSQL", "Redis",
+        "Shell sandbox", "nbgrader", "alembic",
     ]
     text = doctor.report(results)
     assert text.startswith("Backend Lab doctor: is this machine ready for the course?")
-    assert f"✔ SQLite        {sqlite3.sqlite_version} (Python's sqlite3 module" in text
+    assert f"✔ SQLite         {sqlite3.sqlite_version} (Python's sqlite3 module" in text
     assert f"✔ Environment   {sys.prefix}" in text
     assert by_name(results)["PostgreSQL"].required is False
 
@@ -161,6 +161,6 @@ def test_python_m_backendlab_doctor_runs_as_a_program():
                             text=True, timeout=30, env=os.environ.copy())
     assert result.stderr == ""
     assert "Backend Lab doctor: is this machine ready for the course?" in result.stdout
-    assert f"SQLite        {sqlite3.sqlite_version}" in result.stdout
+    assert f"SQLite         {sqlite3.sqlite_version}" in result.stdout
     ready = "Ready: every required check passes." in result.stdout
     assert result.returncode == (0 if ready else 1), result.stdout
