@@ -14,10 +14,11 @@ cache-hit ratio then means little).
 import json
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from shop_engines import shop_on  # noqa: E402
 
 import backendlab
 from backendlab import caching, datasets
@@ -65,22 +66,6 @@ def round_trips(r) -> tuple[Comparison, Comparison, int, int]:
             alone, counted.round_trips)
 
 
-@contextmanager
-def engine_for(url: str | None):
-    """The shop working copy on SQLite (url None) or on the PostgreSQL at ``url``."""
-    saved = os.environ.pop(backendlab.sql.URL_VARIABLE, None)
-    if url:
-        os.environ[backendlab.sql.URL_VARIABLE] = url
-    try:
-        shop = backendlab.database("03-benchmark")
-        yield shop
-        shop.dispose()
-    finally:
-        os.environ.pop(backendlab.sql.URL_VARIABLE, None)
-        if saved:
-            os.environ[backendlab.sql.URL_VARIABLE] = saved
-
-
 def main() -> None:
     url = os.environ.get(backendlab.sql.URL_VARIABLE)
     engines = [("SQLite", None)] + ([("PostgreSQL", url)] if url else [])
@@ -89,7 +74,7 @@ def main() -> None:
         version = r.info("server")["redis_version"]
         hits = {}
         for name, engine_url in engines:
-            with engine_for(engine_url) as shop:
+            with shop_on(engine_url, "03-benchmark") as shop:
                 print(f"{name}: {backendlab.describe(shop)}", flush=True)
                 hits[name] = cache_hit(shop, r)
         piped, mget, alone, batched = round_trips(r)

@@ -13,11 +13,12 @@ Set BACKENDLAB_SCALE=small for a quick run (the ratios then mean little).
 import os
 import sys
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from shop_engines import shop_on  # noqa: E402
 
 from sqlalchemy import text  # noqa: E402
 
@@ -118,28 +119,12 @@ def measure_engine(shop) -> Ratios:
     return Ratios(index_lookup(shop), deep_page(shop), *n_plus_one(shop))
 
 
-@contextmanager
-def engine_for(url: str | None):
-    """The shop working copy on SQLite (url None) or on the PostgreSQL at ``url``."""
-    saved = os.environ.pop(backendlab.sql.URL_VARIABLE, None)
-    if url:
-        os.environ[backendlab.sql.URL_VARIABLE] = url
-    try:
-        shop = backendlab.database("02-benchmark")
-        yield shop
-        shop.dispose()
-    finally:
-        os.environ.pop(backendlab.sql.URL_VARIABLE, None)
-        if saved:
-            os.environ[backendlab.sql.URL_VARIABLE] = saved
-
-
 def main() -> None:
     url = os.environ.get(backendlab.sql.URL_VARIABLE)
     engines = [("SQLite", None)] + ([("PostgreSQL", url)] if url else [])
     measured: dict[str, Ratios] = {}
     for name, engine_url in engines:
-        with engine_for(engine_url) as shop:
+        with shop_on(engine_url, "02-benchmark") as shop:
             print(f"{name}: {backendlab.describe(shop)}", flush=True)
             measured[name] = measure_engine(shop)
     print()
