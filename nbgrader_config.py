@@ -36,9 +36,12 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = int(os.environ.get("BACKENDLAB_CELL_TIMEOUT", "60"))
 c.Execute.interrupt_on_timeout = True
 # Every kernel nbgrader starts gets a memory limit and stderr folded into stdout
-# (backendlab.grading.harden_grading_kernel says why).
+# (backendlab/grading_kernel.py says why). Setting extra_arguments replaces nbgrader's default
+# (history kept in memory), so it is repeated here: a history file shared by parallel grading
+# kernels is slow to open.
 c.Execute.extra_arguments = [
-    "--IPKernelApp.exec_lines=import backendlab.grading; backendlab.grading.harden_grading_kernel()",
+    "--HistoryManager.hist_file=:memory:",
+    "--IPKernelApp.exec_lines=import backendlab.grading_kernel; backendlab.grading_kernel.harden()",
 ]
 
 # A kernel that dies (os._exit, a crash) costs only the exercise that killed it.

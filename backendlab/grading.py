@@ -8,9 +8,6 @@ traceback by its last line ("AssertionError: <the check's message>").
 """
 
 import copy
-import os
-import resource
-import sys
 from pathlib import Path
 
 import nbformat
@@ -62,26 +59,6 @@ def graded_cell_results(notebook: NotebookNode) -> dict[str, bool]:
     """For each graded test cell (by grade id): did it pass?"""
     return {cell.metadata.nbgrader.grade_id: not cell_failed(cell)
             for cell in notebook.cells if is_graded_test(cell)}
-
-
-GRADING_MEMORY_VARIABLE = "BACKENDLAB_GRADING_MEMORY_GB"
-
-
-def harden_grading_kernel() -> None:
-    """Run first in every kernel nbgrader starts (Validate and autograde; see nbgrader_config).
-
-    - A memory limit (``$BACKENDLAB_GRADING_MEMORY_GB``, default 4): an answer that allocates
-      without end gets a MemoryError in its own cell instead of taking the machine (and every
-      other student's grading) down with it.
-    - Standard error goes to standard output: nbgrader gives 0 points to a test cell that wrote
-      *anything* to stderr, so a correct answer that prints a warning would lose its points.
-      Failures are still failures: they are raised errors, not stderr text.
-    """
-    limit = int(float(os.environ.get(GRADING_MEMORY_VARIABLE, "4")) * 1024**3)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    sys.stdout.flush()
-    os.dup2(1, 2)  # C libraries and subprocesses write to file descriptor 2
-    sys.stderr = sys.stdout
 
 
 KERNEL_DIED = ("The kernel died while running this cell (os._exit, a crash, or the memory "

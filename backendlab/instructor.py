@@ -1,11 +1,15 @@
 """Grading a whole class: every submission of a unit, in parallel, robust to bad submissions.
 
-nbgrader grades one submission after another, and one submission whose kernel dies makes
-``nbgrader autograde`` exit with an error for the whole run. Here each student is graded by
-an ``nbgrader autograde --student <id>`` process of its own, several at a time (one per core
-by default), so a bad submission only affects its own grade, and a class takes about
-1/cores of the time. The processes share the course's SQLite gradebook; its busy timeout
-(``nbgrader_config.py``) makes concurrent writers wait for each other instead of failing.
+nbgrader grades one submission after another in one process. Here the class is dealt out to
+one ``nbgrader autograde`` process per core (each told to skip the other processes' students
+with ``--CourseDirectory.student_id_exclude``), so a class takes about 1/cores of the time
+and nbgrader's start-up (seconds of imports) is paid once per process, not once per student.
+The processes share the course's SQLite gradebook; its busy timeout (``nbgrader_config.py``)
+makes concurrent writers wait for each other instead of failing.
+
+A submission that nbgrader could not grade (it logs the error and goes on with the next
+student) is graded once more in a process of its own, whose log then explains what went
+wrong; no bad submission stops the class.
 
 Shared, slow things (the dataset, the PostgreSQL template, the Redis server) are prepared
 once before grading starts, so no submission pays for them.
@@ -15,7 +19,8 @@ import os
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,23 +80,38 @@ def _nbgrader(course: Path, arguments: list[str], log: Path) -> int:
                               stdout=output, stderr=subprocess.STDOUT).returncode
 
 
-def autograde_student(course: Path, unit: str, student: str) -> None:
-    """Grade one submission in its own nbgrader process (its log: grading-logs/)."""
-    logs = course / "grading-logs" / unit
-    logs.mkdir(parents=True, exist_ok=True)
-    _nbgrader(course, ["autograde", unit, "--student", student, "--force"], logs / f"{student}.log")
+def logs_folder(course: Path, unit: str) -> Path:
+    folder = course / "grading-logs" / unit
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def autograde_group(course: Path, unit: str, group: list[str], others: list[str], log: Path) -> None:
+    """Grade the students of ``group`` one after another in a single nbgrader process."""
+    skip = [f"--CourseDirectory.student_id_exclude={','.join(others)}"] if others else []
+    _nbgrader(course, ["autograde", unit, "--force", *skip], log)
+    for student in group:  # nbgrader moves on after a failure; retry it alone for its own log
+        if not graded(course, unit, student):
+            _nbgrader(course, ["autograde", unit, "--student", student, "--force"],
+                      logs_folder(course, unit) / f"{student}.log")
+
+
+def graded(course: Path, unit: str, student: str) -> bool:
+    """Has nbgrader written every notebook of the student's autograded copy?"""
+    notebooks = {path.name for path in (course / "source" / unit).glob("*.ipynb")}
+    done = {path.name for path in (course / "autograded" / student / unit).glob("*.ipynb")}
+    return notebooks <= done
 
 
 def read_result(course: Path, unit: str, student: str) -> StudentResult:
     result = StudentResult(student)
+    if not graded(course, unit, student):
+        log = logs_folder(course, unit) / f"{student}.log"
+        tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
+        result.problem = "not graded: " + (" / ".join(tail) or "no log")
+        return result
     with Gradebook(gradebook_url(course)) as gradebook:
-        try:
-            submission = gradebook.find_submission(unit, student)
-        except MissingEntry:
-            log = course / "grading-logs" / unit / f"{student}.log"
-            tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
-            result.problem = "not graded: " + (" / ".join(tail) or "no log")
-            return result
+        submission = gradebook.find_submission(unit, student)
         result.score, result.max_score = submission.score, submission.max_score
         for notebook in submission.notebooks:
             for grade in notebook.grades:
@@ -115,12 +135,21 @@ def grade_unit(course: Path, unit: str, students: list[str] | None = None,
     chosen = students or available
     ensure_assignment_in_gradebook(course, unit)
     prepare_shared_services(course, unit)
-    workers = jobs or os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(autograde_student, course, unit, student) for student in chosen]
-        for _ in tqdm(as_completed(futures), total=len(futures), desc=f"Grading {unit}",
-                      unit="student", file=sys.stdout):
-            pass
+    for student in chosen:  # what is in autograded/ now is this run's progress
+        shutil.rmtree(course / "autograded" / student / unit, ignore_errors=True)
+    workers = min(jobs or os.cpu_count() or 1, len(chosen))
+    groups = [chosen[k::workers] for k in range(workers)]  # dealt out like cards
+    with ThreadPoolExecutor(max_workers=workers) as pool, \
+            tqdm(total=len(chosen), desc=f"Grading {unit}", unit="student", file=sys.stdout) as bar:
+        running = [pool.submit(autograde_group, course, unit, group,
+                               sorted(set(available) - set(group)),
+                               logs_folder(course, unit) / f"process-{k + 1}.log")
+                   for k, group in enumerate(groups)]
+        while running:
+            time.sleep(0.5)
+            running = [future for future in running if not future.done()]
+            bar.update(sum(graded(course, unit, s) for s in chosen) - bar.n)
+        bar.update(len(chosen) - bar.n)
     return [read_result(course, unit, student) for student in chosen]
 
 

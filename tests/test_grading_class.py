@@ -128,3 +128,33 @@ def test_unknown_student_is_explained(graded_class: tuple[Path, list]) -> None:
     course, _ = graded_class
     with pytest.raises(instructor.CourseError, match="No submission of 00-orientation from: zed"):
         instructor.grade_unit(course, UNIT, students=["zed"])
+
+
+def test_shell_answer_cannot_write_outside_its_sandbox(tmp_path: Path) -> None:
+    """A unit 1 answer that writes into the course folder: the file is not made (where the
+    sandbox can isolate), the exercise scores 0, the student's other exercises and the class
+    still grade."""
+    from backendlab import sandbox  # noqa: PLC0415
+
+    unit, notebook = "01-linux", "02-streams.ipynb"
+    course = tmp_path / "course"
+    (course / "source" / unit).mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copy(ROOT / "source" / unit / notebook, course / "source" / unit)
+    escaped = course / "escaped.txt"
+    answer = f'run_fetch = r"""\necho "fetch ok"; echo pwned > {escaped}\n"""'
+    for student, source in {"solution": None, "escaper": answer}.items():
+        folder = course / "submitted" / student / unit
+        folder.mkdir(parents=True)
+        submission = nbformat.read(ROOT / "source" / unit / notebook, 4)
+        for cell in submission.cells:
+            if source and cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "ex3-answer":
+                cell.source = source
+        nbformat.write(submission, folder / notebook)
+
+    results = {r.student: r for r in instructor.grade_unit(course, unit, jobs=2)}
+
+    assert results["solution"].failed == [] and results["solution"].score > 0
+    assert results["escaper"].failed == ["02-streams:ex3-test"]
+    if sandbox.isolation() == "bwrap":
+        assert not escaped.exists(), "the answer wrote outside its sandbox"
