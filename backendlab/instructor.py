@@ -163,8 +163,9 @@ def summary(results: list[StudentResult]) -> str:
     return "\n".join(lines)
 
 
-STUDENT_FILES = ("release", "notebooks", "backendlab", "README.md", "pyproject.toml",
-                 "environment.yml", "postBuild", "course", "nbgrader_config.py", ".gitignore")
+STUDENT_FILES = ("release", "notebooks", "backendlab", "lab-settings", "README.md", "pyproject.toml",
+                 "environment.yml", "postBuild", "start", "course", "nbgrader_config.py",
+                 ".gitignore")
 
 
 def export_student_copy(course: Path, destination: Path) -> list[str]:

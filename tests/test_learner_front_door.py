@@ -1,51 +1,35 @@
 """The learner's way in: `./course lab` serves the course, and the start-here notebook runs."""
 
-import os
-import socket
-import subprocess
-import time
+import json
+import re
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from backendlab.grading import cell_failed, execute
+from tests.lab_server import TOKEN, course_lab
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_course_lab_serves_the_start_here_notebook(tmp_path: Path) -> None:
-    port, token = free_port(), "backendlab-test"
-    server = subprocess.Popen(
-        [str(ROOT / "course"), "lab", "--no-browser", f"--ServerApp.port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"],
-        stdout=subprocess.DEVNULL, stderr=open(tmp_path / "lab.log", "w"),
-        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path)}, start_new_session=True)
-    try:
-        url = f"http://127.0.0.1:{port}/api/contents/notebooks/00-start-here.ipynb?token={token}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("JupyterLab did not serve the notebook:\n"
-                                + (tmp_path / "lab.log").read_text()[-3000:])
-                time.sleep(0.5)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}") as page:
-            assert b"JupyterLab" in page.read()
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, 15)
-            server.wait(timeout=30)
+def test_course_lab_serves_the_course_in_self_study_mode(tmp_path: Path) -> None:
+    """`./course lab` serves the start-here notebook. Learners work alone, so nbgrader's class
+    tools, which would only show errors (no exchange, no gradebook), are off; Validate is on."""
+    with course_lab(ROOT, tmp_path) as base:
+        url = f"{base}/api/contents/notebooks/00-start-here.ipynb?token={TOKEN}"
+        with urllib.request.urlopen(url) as response:
+            assert response.status == 200
+        with urllib.request.urlopen(f"{base}/lab?token={TOKEN}") as page:
+            html = page.read().decode()
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(f"{base}/assignments?token={TOKEN}")  # assignment list's API
+    config = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', html, re.S).group(1)
+    disabled = json.loads(config)["disabledExtensions"]
+    for plugin in ("assignment-list", "course-list", "formgrader", "create-assignment", "menu"):
+        assert f"@jupyter/nbgrader:{plugin}" in disabled
+    assert "@jupyter/nbgrader:validate-assignment" not in disabled
 
 
 @pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)
