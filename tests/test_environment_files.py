@@ -1,5 +1,7 @@
 """pyproject.toml (pip) and environment.yml (Binder/conda) must install the same versions."""
 
+import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -32,3 +34,19 @@ def test_binder_environment_brings_real_servers() -> None:
     conda_packages = (ROOT / "environment.yml").read_text()
     assert "  - redis-server\n" in conda_packages
     assert "  - postgresql\n" in conda_packages
+
+
+def test_readme_badge_launches_the_start_here_notebook_in_jupyterlab() -> None:
+    badge = re.search(r"\(https://mybinder\.org/v2/gh/[^/]+/[^/]+/HEAD\?urlpath=lab/tree/([^)]+)\)",
+                      (ROOT / "README.md").read_text())
+    assert badge, "README needs a Binder launch badge that opens JupyterLab"
+    assert badge.group(1) == "notebooks/00-start-here.ipynb"
+    assert (ROOT / badge.group(1)).exists()
+
+
+def test_binder_start_script_is_quick_and_hands_over() -> None:
+    """repo2docker runs `start` at every launch: it must be executable and end by exec-ing
+    the command it was given."""
+    start = ROOT / "start"
+    assert os.access(start, os.X_OK)
+    assert start.read_text().strip().splitlines()[-1] == 'exec "$@"'
