@@ -32,6 +32,7 @@ from .errors import CourseError
 
 MINIMUM_PYTHON = (3, 11)
 NBGRADER_LABEXTENSION = "@jupyter/nbgrader"
+VALIDATE_PLUGIN = f"{NBGRADER_LABEXTENSION}:validate-assignment"  # the Validate button
 
 
 @dataclass
@@ -258,7 +259,13 @@ def _labextension_folder() -> Path | None:
 
 
 def _labextension_disabled() -> bool:
-    """Is the nbgrader extension switched off in a ``labconfig/page_config.json``?"""
+    """Is the Validate button switched off in a ``labconfig/page_config.json``, by disabling
+    the whole nbgrader extension or its validate plugin?
+
+    Other plugins may be off on purpose: self-study mode (``./course lab``, Binder's
+    ``start``) disables the class tools (assignment list, formgrader, ...), which is fine.
+    """
+    needed = {NBGRADER_LABEXTENSION, VALIDATE_PLUGIN}
     try:
         from jupyter_core.paths import jupyter_config_path  # noqa: PLC0415
     except ImportError:
@@ -271,7 +278,7 @@ def _labextension_disabled() -> bool:
             continue
         if isinstance(disabled, list):
             disabled = dict.fromkeys(disabled, True)
-        if any(key.startswith(NBGRADER_LABEXTENSION) and on for key, on in disabled.items()):
+        if any(key in needed and on for key, on in disabled.items()):
             return True
     return False
 

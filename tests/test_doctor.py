@@ -4,6 +4,7 @@ The doctor must only look (never start a server or build a dataset), tell the le
 for anything missing, never leak a password, and exit 1 only when a required piece is missing.
 """
 
+import json
 import os
 import shutil
 import re
@@ -18,6 +19,8 @@ import pytest
 from backendlab import __main__ as cli
 from backendlab import datasets, doctor, redis_server
 from backendlab.doctor import Check
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -110,6 +113,24 @@ def test_alembic_off_path_says_to_activate_the_environment(monkeypatch, tmp_path
     assert not alembic.ok and alembic.required
     if (Path(sys.prefix) / "bin" / "alembic").exists():
         assert f"`source {sys.prefix}/bin/activate`" in alembic.fix
+
+
+def test_self_study_mode_keeps_nbgrader_ready(monkeypatch):
+    """`./course lab` and Binder's `start` switch off nbgrader's class tools; Validate stays,
+    so the doctor must still say ready."""
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(ROOT / "lab-settings" / "self-study"))
+    nbgrader = by_name(doctor.checks())["nbgrader"]
+    assert nbgrader.ok, nbgrader.found
+
+
+@pytest.mark.parametrize("disabled", [doctor.NBGRADER_LABEXTENSION, doctor.VALIDATE_PLUGIN])
+def test_a_disabled_validate_button_is_reported(monkeypatch, tmp_path, disabled):
+    (tmp_path / "labconfig").mkdir()
+    (tmp_path / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {disabled: True}}))
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(tmp_path))
+    nbgrader = by_name(doctor.checks())["nbgrader"]
+    assert not nbgrader.ok and nbgrader.found.endswith("is disabled")
 
 
 def test_main_returns_0_only_when_every_required_check_passes(monkeypatch, capsys):
