@@ -3,7 +3,8 @@
 A learner's copy of the course (what `backendlab export-student` writes) is served by
 `./course lab` on a free loopback port. Chromium then opens the start-here notebook, runs all
 its cells and sees the service checks succeed; opens a released exercise, clicks Validate and
-sees the failing test; writes an answer, validates again and sees it pass. Screenshots of each
+sees the failing test; cannot delete a test cell; writes an answer, validates again and sees
+it pass. Screenshots of each
 step are kept in `.artifacts/browser/` for a person to look at.
 
 Uses Debian's chromium (installed by `.ci/run`) through playwright, without playwright's own
@@ -52,7 +53,15 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     scratch = tmp_path_factory.mktemp("browser")
     course = scratch / "course"
     instructor.export_student_copy(ROOT, course)
-    (course / ".venv").symlink_to(ROOT / ".venv")  # the environment `./course` already made
+    # The copy uses the environment `./course` already made here. `./course` reinstalls when
+    # pyproject.toml is newer than the environment; that would point our environment at the
+    # copy, so the copy's pyproject.toml is dated before the last install.
+    installed = ROOT / ".venv" / ".installed"
+    assert installed.stat().st_mtime >= (ROOT / "pyproject.toml").stat().st_mtime, \
+        "the environment is older than pyproject.toml: run ./course test"
+    (course / ".venv").symlink_to(ROOT / ".venv")
+    before = installed.stat().st_mtime - 1
+    os.utime(course / "pyproject.toml", (before, before))
     with course_lab(course, scratch) as base:
         yield base
 
@@ -71,9 +80,16 @@ def page(lab: str) -> Iterator["sync_api.Page"]:
         browser.close()
 
 
-def open_notebook(page: "sync_api.Page", base: str, path: str) -> None:
+def open_notebook(page: "sync_api.Page", base: str, path: str) -> "sync_api.Locator":
+    """Open ``path`` in JupyterLab; return its notebook panel once its kernel is idle. (Other
+    notebooks stay open in hidden tabs, so everything after this looks inside the panel.)"""
     page.goto(f"{base}/lab/tree/{path}")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab.jp-mod-current")
+    sync_api.expect(tab).to_have_attribute("title", re.compile(f"Path: {re.escape(path)}"))
+    panel = page.locator("#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        state="attached", timeout=120_000)
+    return panel
 
 
 def run_menu(page: "sync_api.Page", menu: str, item: str) -> None:
@@ -81,17 +97,22 @@ def run_menu(page: "sync_api.Page", menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
 
 
-def wait_until_all_cells_ran(page: "sync_api.Page") -> None:
-    """No cell is waiting or running ([*]) and every code cell has an execution count."""
-    page.wait_for_function("""() => {
-        const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-        return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-    }""", timeout=180_000)
+def run_all_cells(page: "sync_api.Page", panel: "sync_api.Locator") -> None:
+    """Run ▸ Run All Cells, wait until nothing is queued or running, and check every code cell
+    ran (JupyterLab stops at the first error, leaving the cells after it without a number)."""
+    run_menu(page, "Run", "Run All Cells")
+    prompts = panel.locator(".jp-CodeCell .jp-InputArea-prompt")
+    sync_api.expect(prompts.filter(has_text="*")).to_have_count(0, timeout=180_000)
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached")
+    numbers = prompts.all_text_contents()
+    errors = panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert all(re.search(r"\[\d+\]", number) for number in numbers), \
+        f"not every cell ran: {numbers}; errors: {errors.all_text_contents()}"
 
 
-def validate(page: "sync_api.Page", screenshot: str) -> str:
+def validate(page: "sync_api.Page", panel: "sync_api.Locator", screenshot: str) -> str:
     """Click Validate, return the dialog's text, keep a screenshot, close the dialog."""
-    page.get_by_role("button", name="Validate").click()
+    panel.get_by_role("button", name="Validate").click()
     dialog = page.locator(".jp-Dialog")
     dialog.wait_for(timeout=180_000)
     text = dialog.inner_text()
@@ -102,29 +123,38 @@ def validate(page: "sync_api.Page", screenshot: str) -> str:
 
 
 def test_learner_flow_in_a_real_browser(page: "sync_api.Page", lab: str) -> None:
-    open_notebook(page, lab, "notebooks/00-start-here.ipynb")
+    start_here = open_notebook(page, lab, "notebooks/00-start-here.ipynb")
     page.screenshot(path=SCREENSHOTS / "01-start-here-opened.png")
 
-    run_menu(page, "Run", "Run All Cells")
-    wait_until_all_cells_ran(page)
-    outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
-    page.screenshot(path=SCREENSHOTS / "02-start-here-ran.png", full_page=True)
-    assert not page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']").count()
+    run_all_cells(page, start_here)
+    outputs = start_here.locator(".jp-OutputArea-output").all_text_contents()
+    page.screenshot(path=SCREENSHOTS / "02-start-here-ran.png")
     assert "True" in outputs, "r.ping() should have answered True"
     assert any("SQLite" in text for text in outputs), "describe(shop) should name the engine"
-    assert any("✔" in text for text in outputs), "the doctor's report should show checks passing"
+    assert any("Ready: every required check passes." in text for text in outputs), \
+        "the doctor should find everything the course needs"
 
-    open_notebook(page, lab, EXERCISE)
-    failed = validate(page, "03-validate-fails.png")
+    exercise = open_notebook(page, lab, EXERCISE)
+    failed = validate(page, exercise, "03-validate-fails.png")
     assert "The following cell failed" in failed and "count_view" in failed
 
-    answer = page.locator(".jp-CodeCell", has_text="YOUR CODE HERE").first
+    cells = exercise.locator(".jp-Cell")
+    count = cells.count()
+    exercise.locator(".jp-CodeCell", has_text="backendlab.check.passed").last \
+        .locator(".jp-InputPrompt").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("d")
+    page.keyboard.press("d")  # the delete-cell shortcut; graded cells are marked undeletable
+    assert cells.count() == count, "a graded cell could be deleted"
+
+    answer = exercise.locator(".jp-CodeCell", has_text="YOUR CODE HERE").first
     answer.locator(".cm-content").click()
     page.keyboard.press("Control+A")
     page.keyboard.insert_text(ANSWER)
     page.keyboard.press("Control+S")
-    page.wait_for_selector(".jp-mod-dirty", state="detached")
+    sync_api.expect(page.locator("#jp-main-dock-panel .lm-TabBar-tab.jp-mod-current")) \
+        .not_to_have_class(re.compile("jp-mod-dirty"))
     page.screenshot(path=SCREENSHOTS / "04-answer-written.png")
 
-    passed = validate(page, "05-validate-passes.png")
+    passed = validate(page, exercise, "05-validate-passes.png")
     assert "Success! Your notebook passes all the tests." in passed
