@@ -4,6 +4,7 @@
     backendlab postgres start|stop|url   the private PostgreSQL (optional)
     backendlab redis start|stop          the private redis-server
     backendlab data build [--scale S]    build the shop dataset ahead of time
+    backendlab data clean                delete the notebooks' SQLite working copies
     backendlab grade UNIT [--student ID] [--jobs N]
                                          (instructors) autograde a unit's submissions
     backendlab export-student FOLDER     (instructors) a copy for learners: no solutions
@@ -67,6 +68,11 @@ def _redis(args: argparse.Namespace) -> int:
 
 
 def _data(args: argparse.Namespace) -> int:
+    if args.action == "clean":
+        files, freed = importlib.import_module("backendlab.sql").clean_workspaces()
+        print(f"Deleted {files} working copies ({freed / 1e6:.0f} MB). Each notebook makes a "
+              "fresh one the next time you run its setup cell.")
+        return 0
     datasets = importlib.import_module("backendlab.datasets")
     scale = args.scale or datasets.default_scale()
     if scale not in datasets.SCALES:
@@ -118,8 +124,9 @@ def parser() -> argparse.ArgumentParser:
     redis.set_defaults(run=_redis)
 
     data = commands.add_parser("data", help="the shop dataset")
-    data.add_argument("action", choices=["build"],
-                      help="build (and cache) the SQLite shop dataset now")
+    data.add_argument("action", choices=["build", "clean"],
+                      help="build (and cache) the SQLite shop dataset now, or delete the "
+                           "notebooks' working copies of it")
     data.add_argument("--scale", help="small or full (default: $BACKENDLAB_SCALE, else full)")
     data.set_defaults(run=_data)
 

@@ -75,6 +75,21 @@ def _sqlite_copy(name: str, dataset: str | None, scale: str) -> Engine:
     return sa.create_engine(f"sqlite:///{target}")
 
 
+def clean_workspaces() -> tuple[int, int]:
+    """Delete the SQLite working copies; return (files, bytes) freed.
+
+    Every notebook's setup cell makes its own copy of the shop data (about 40 MB each at full
+    scale), and the copies stay after the lesson: a whole unit leaves over a gigabyte, which
+    matters on a small disk such as Binder's. Any copy is made again, fresh, the next time its
+    notebook runs. The cached dataset itself is kept.
+    """
+    files = sorted((data_dir() / "workspaces").glob("*.sqlite"))
+    freed = sum(path.stat().st_size for path in files)
+    for path in files:
+        path.unlink(missing_ok=True)
+    return len(files), freed
+
+
 def _psycopg_url(url: str) -> sa.URL:
     """Accept postgresql:// and postgres:// URLs and use the psycopg 3 driver."""
     parsed = make_url(url.replace("postgres://", "postgresql://", 1))

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 
 import backendlab
 from backendlab import datasets, postgres_server
+from backendlab.__main__ import main
 from backendlab.errors import CourseError
+from backendlab.paths import data_dir
 
 
 def order_count(engine: sa.Engine, where: str = "true") -> int:
@@ -84,3 +86,19 @@ def test_an_unreachable_postgresql_is_explained(monkeypatch: pytest.MonkeyPatch,
 def test_private_postgresql_is_reused(postgres_url: str) -> None:
     assert postgres_server.is_running()
     assert postgres_server.ensure_running() == postgres_url
+
+
+def test_data_clean_deletes_working_copies_and_keeps_the_dataset(monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.delenv("BACKENDLAB_DATABASE_URL", raising=False)
+    backendlab.database("clean-me").dispose()
+    copies = list((data_dir() / "workspaces").glob("*.sqlite"))
+    assert copies
+
+    assert main(["data", "clean"]) == 0
+
+    assert f"Deleted {len(copies)} working copies" in capsys.readouterr().out
+    assert list((data_dir() / "workspaces").glob("*.sqlite")) == []
+    assert datasets.shop_sqlite("small").exists()
+    with backendlab.database("clean-me").connect() as connection:  # made again on demand
+        assert connection.execute(sa.text("SELECT count(*) FROM customers")).scalar_one() > 0
