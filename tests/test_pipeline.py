@@ -1,7 +1,7 @@
 """The instructor's workflow, replayed on every notebook in ``source/``.
 
 Is the committed ``release/`` exactly what nbgrader generates now? Do the solutions pass every
-test, and do the released stubs fail every one? Does a class of two (one who wrote the
+test in nbgrader's Validate, and do the released stubs fail every one? Does a class of two (one who wrote the
 solutions, one who handed in the untouched release) autograde to full marks and zero, on
 SQLite and on PostgreSQL? Does feedback keep hidden tests hidden?
 """
@@ -18,6 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
+from nbgrader.validator import Validator
+from traitlets.config.loader import PyFileConfigLoader
 
 from backendlab import instructor
 from backendlab.grading import execute, graded_cell_results, is_graded_test
@@ -80,16 +82,27 @@ def test_release_is_what_generate_assignment_makes(course: Path, unit: str) -> N
         "release/ is out of date with source/: run ./course release and commit the result"
 
 
-@pytest.mark.parametrize(("notebook", "sql_backend"), NOTEBOOK_RUNS, indirect=["sql_backend"])
-def test_solutions_pass_every_test(notebook: Path, sql_backend: str) -> None:
-    outcomes = graded_cell_results(execute(ROOT / "source" / notebook))
-    assert outcomes and all(outcomes.values()), outcomes
+def validate(notebook: Path) -> dict[str, list[dict[str, str]]]:
+    """nbgrader's Validate (the learner's Validate button), with the course's nbgrader settings:
+    {} when every test passes, else the failed cells under "failed"."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    return Validator(config=config).validate(str(notebook))
+
+
+def graded_test_sources(notebook: Path) -> set[str]:
+    return {cell.source.strip() for cell in nbformat.read(notebook, 4).cells if is_graded_test(cell)}
 
 
 @pytest.mark.parametrize(("notebook", "sql_backend"), NOTEBOOK_RUNS, indirect=["sql_backend"])
-def test_released_stubs_fail_every_test(course: Path, notebook: Path, sql_backend: str) -> None:
-    outcomes = graded_cell_results(execute(course / "release" / notebook))
-    assert outcomes and not any(outcomes.values()), outcomes
+def test_solutions_pass_validate(notebook: Path, sql_backend: str) -> None:
+    assert validate(ROOT / "source" / notebook) == {}
+
+
+@pytest.mark.parametrize(("notebook", "sql_backend"), NOTEBOOK_RUNS, indirect=["sql_backend"])
+def test_released_stubs_fail_every_test_in_validate(course: Path, notebook: Path, sql_backend: str) -> None:
+    released = course / "release" / notebook
+    failed = {cell["source"] for cell in validate(released).get("failed", [])}
+    assert failed == graded_test_sources(released)
 
 
 def answer_cell_ids(notebook: nbformat.NotebookNode) -> list[str]:
