@@ -22,14 +22,24 @@ from backendlab import sandbox
 from backendlab.errors import CourseError
 
 
+def require_bwrap() -> None:
+    if sandbox.bwrap_problem():
+        if os.environ.get("CI"):
+            pytest.fail(f"bubblewrap must work in CI, but {sandbox.bwrap_problem()}")
+        pytest.skip(f"bubblewrap is not usable here: {sandbox.bwrap_problem()}")
+
+
+@pytest.fixture
+def bwrap() -> None:
+    """The test is about what only bubblewrap's isolation gives."""
+    require_bwrap()
+
+
 @pytest.fixture(params=["bwrap", "plain"])
 def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Run the test under bubblewrap, then again with bubblewrap reported missing."""
     if request.param == "bwrap":
-        if sandbox.bwrap_problem():
-            if os.environ.get("CI"):
-                pytest.fail(f"bubblewrap must work in CI, but {sandbox.bwrap_problem()}")
-            pytest.skip(f"bubblewrap is not usable here: {sandbox.bwrap_problem()}")
+        require_bwrap()
     else:
         monkeypatch.setattr(sandbox, "bwrap_problem", lambda: "it is not installed")
         monkeypatch.setattr(sandbox, "_announced", True)  # the announcement has its own test
@@ -235,27 +245,21 @@ def test_nothing_reaches_the_notebooks_stderr(mode: str, capfd: pytest.CaptureFi
 
 # --- isolation: bubblewrap -------------------------------------------------------------------
 
-def test_under_bwrap_writes_outside_the_folder_are_blocked(mode: str, tmp_path: Path) -> None:
-    if mode != "bwrap":
-        pytest.skip("only bubblewrap blocks writes outside the scratch folder")
+def test_under_bwrap_writes_outside_the_folder_are_blocked(bwrap: None, tmp_path: Path) -> None:
     outside = tmp_path / "outside.txt"
     result = sandbox.run(f"echo x > {outside}; touch {Path.cwd()}/sandbox-was-here; echo done")
     assert not outside.exists() and not (Path.cwd() / "sandbox-was-here").exists()
     assert "Read-only file system" in result.stderr or "No such file" in result.stderr
 
 
-def test_under_bwrap_tmp_is_private(mode: str) -> None:
-    if mode != "bwrap":
-        pytest.skip("only bubblewrap gives a private /tmp")
+def test_under_bwrap_tmp_is_private(bwrap: None) -> None:
     name = f"/tmp/backendlab-private-{os.getpid()}"
     result = sandbox.run(f"echo secret > {name} && cat {name}")
     assert result.stdout == "secret\n"
     assert not Path(name).exists()
 
 
-def test_under_bwrap_only_the_commands_processes_are_visible(mode: str) -> None:
-    if mode != "bwrap":
-        pytest.skip("only bubblewrap gives a process-id namespace")
+def test_under_bwrap_only_the_commands_processes_are_visible(bwrap: None) -> None:
     result = sandbox.run("ps -e -o pid= | wc -l")
     assert int(result.stdout) < 8  # bwrap, bash, ps, wc: not the machine's processes
 
