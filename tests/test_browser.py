@@ -4,8 +4,7 @@ A learner's copy of the course (what `backendlab export-student` writes) is serv
 `./course lab` on a free loopback port. Chromium then opens the start-here notebook, runs all
 its cells and sees the service checks succeed; opens a released exercise, clicks Validate and
 sees the failing test; cannot delete a test cell; writes an answer, validates again and sees
-it pass. Screenshots of each
-step are kept in `.artifacts/browser/` for a person to look at.
+it pass. Screenshots of each step are kept in `.artifacts/browser/` for a person to look at.
 
 Uses Debian's chromium (installed by `.ci/run`) through playwright, without playwright's own
 browser download.
