@@ -16,6 +16,7 @@ import pytest
 
 from backendlab import postgres_server, redis_server
 from backendlab.errors import CourseError
+from tests.machine import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,9 +51,7 @@ def postgres_url() -> str:
     try:
         return postgres_server.ensure_running()
     except CourseError as error:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not available here: {error.what_happened}")
+        missing(f"PostgreSQL is not available here: {error}")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

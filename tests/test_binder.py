@@ -36,9 +36,10 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
-import yaml  # PyYAML: jupyter_server (via jupyter-events) always installs it
 
 from backendlab.grading import cell_failed
+from tests.machine import missing
+from tests.test_environment_files import environment_yml, split_dependencies
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_PYTHON = Path("/usr/bin/python3.11")
@@ -47,37 +48,6 @@ NOBODY = 65534  # Binder's jovyan is uid 1000; any unprivileged uid proves the s
 BINDER_MEMORY_BUDGET = 1.5e9  # Binder gives 1–2 GB; the course must stay well under it
 POSTGRES_PROGRAMS = ("initdb", "pg_ctl", "postgres", "pg_config", "psql")
 STEP_TIMEOUT = 600
-
-
-def unavailable(reason: str) -> None:
-    """Skip where the machine lacks a program; in CI (which installs them all) fail instead."""
-    if os.environ.get("CI"):
-        pytest.fail(f"the Binder simulation needs {reason}, and CI must provide it")
-    pytest.skip(f"the Binder simulation needs {reason}")
-
-
-def environment_yml() -> dict:
-    return yaml.safe_load((ROOT / "environment.yml").read_text())
-
-
-def split_dependencies(environment: dict) -> tuple[list[str], list[str]]:
-    """(conda packages, pip requirements) of environment.yml."""
-    conda = [item for item in environment["dependencies"] if isinstance(item, str)]
-    pip = [req for item in environment["dependencies"] if isinstance(item, dict)
-           for req in item.get("pip", [])]
-    return conda, pip
-
-
-def test_environment_yml_declares_what_binder_needs() -> None:
-    environment = environment_yml()
-    conda, pip = split_dependencies(environment)
-    assert environment["channels"] == ["conda-forge"]
-    assert "python=3.12" in conda
-    assert {"redis-server", "postgresql", "pip"} <= set(conda)
-    assert pip, "environment.yml lists no pip packages"
-    assert all("==" in requirement for requirement in pip)
-    names = {requirement.split("==")[0].split("[")[0].lower() for requirement in pip}
-    assert {"jupyterlab", "nbgrader", "ipykernel", "redis", "psycopg", "psutil"} <= names
 
 
 # --- the simulated Binder environment ------------------------------------------------------
@@ -100,7 +70,7 @@ class Binder:
     prefix: Path  # the environment, like /srv/conda/envs/notebook
     uid: int
     variables: dict[str, str]
-    launcher: list[str] = field(default_factory=list)  # Binder's `start`, once there is one
+    launcher: list[str] = field(default_factory=list)  # Binder's `start`, once built
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -160,17 +130,18 @@ def chown_tree(folder: Path, uid: int) -> None:
 @pytest.fixture(scope="module")
 def binder() -> Iterator[Binder]:
     as_root = os.geteuid() == 0
+    needs = "the Binder simulation needs"
     if not SYSTEM_PYTHON.exists():
-        unavailable(f"Debian's system Python at {SYSTEM_PYTHON} (apt-get install python3)")
+        missing(f"{needs} Debian's system Python at {SYSTEM_PYTHON} (apt-get install python3)")
     if as_root and not shutil.which("setpriv"):
-        unavailable("setpriv to drop root privileges (apt-get install util-linux)")
+        missing(f"{needs} setpriv to drop root privileges (apt-get install util-linux)")
     redis = shutil.which("redis-server", path=SYSTEM_PATH)
     if redis is None:
-        unavailable("Debian's redis-server (apt-get install redis-server)")
+        missing(f"{needs} Debian's redis-server (apt-get install redis-server)")
     bindir = postgres_bindir()
     if bindir is None:
-        unavailable(f"PostgreSQL's programs {', '.join(POSTGRES_PROGRAMS)} in "
-                    "/usr/lib/postgresql/<version>/bin (apt-get install postgresql)")
+        missing(f"{needs} PostgreSQL's programs {', '.join(POSTGRES_PROGRAMS)} in "
+                "/usr/lib/postgresql/<version>/bin (apt-get install postgresql)")
 
     uid = NOBODY if as_root else os.getuid()
     base = Path(tempfile.mkdtemp(prefix="bl-binder-", dir="/tmp"))  # short: socket paths
@@ -245,11 +216,10 @@ def binder() -> Iterator[Binder]:
         environment.timed("pip install", environment.python, "-m", "pip", "install", "--quiet",
                           "-r", str(base / "requirements.txt"))
         environment.timed("postBuild", "./postBuild")
-        if (home / "start").exists():
-            # repo2docker runs `start jupyter ...` at every launch, so the server, its kernels
-            # and its terminals see what `start` sets up: run every later command through it.
-            environment.timed("start", "./start", "true")
-            environment.launcher = [str(home / "start")]
+        # repo2docker runs `start jupyter ...` at every launch, so the server, its kernels and
+        # its terminals see what `start` sets up: run every later command through it.
+        environment.timed("start", "./start", "true")
+        environment.launcher = [str(home / "start")]
         yield environment
     finally:
         if (prefix / "bin" / "python").exists():

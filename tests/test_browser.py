@@ -20,6 +20,7 @@ import pytest
 
 from backendlab import instructor
 from tests.lab_server import TOKEN, course_lab
+from tests.machine import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / ".artifacts" / "browser"
@@ -38,17 +39,11 @@ ANSWER = '''def count_view(r, prefix, page, window_seconds):
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
 
-def needs_chromium() -> None:
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package.")
-        pytest.skip("Chromium is not installed (Debian: sudo apt-get install chromium).")
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`./course lab` serving a learner's copy of the course; yields its base URL."""
-    needs_chromium()
+    if CHROMIUM is None:
+        missing("Chromium is not installed (Debian: sudo apt-get install chromium)")
     scratch = tmp_path_factory.mktemp("browser")
     course = scratch / "course"
     instructor.export_student_copy(ROOT, course)

@@ -5,6 +5,8 @@ import re
 import tomllib
 from pathlib import Path
 
+import yaml  # PyYAML: jupyter_server (via jupyter-events) always installs it
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -12,11 +14,21 @@ def pyproject_project() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
+def environment_yml() -> dict:
+    return yaml.safe_load((ROOT / "environment.yml").read_text())
+
+
+def split_dependencies(environment: dict) -> tuple[list[str], list[str]]:
+    """(conda packages, pip requirements) of environment.yml."""
+    conda = [item for item in environment["dependencies"] if isinstance(item, str)]
+    pip = [req for item in environment["dependencies"] if isinstance(item, dict)
+           for req in item.get("pip", [])]
+    return conda, pip
+
+
 def environment_pins() -> set[str]:
-    """The pip section of environment.yml (read without a YAML library: it is a plain list)."""
-    lines = (ROOT / "environment.yml").read_text().splitlines()
-    start = lines.index("  - pip:")
-    return {line.strip()[2:] for line in lines[start + 1:] if line.startswith("      - ")}
+    """The pip section of environment.yml."""
+    return set(split_dependencies(environment_yml())[1])
 
 
 def test_every_dependency_is_pinned_exactly() -> None:
@@ -32,9 +44,21 @@ def test_binder_environment_installs_the_same_versions() -> None:
 
 
 def test_binder_environment_brings_real_servers() -> None:
-    conda_packages = (ROOT / "environment.yml").read_text()
-    assert "  - redis-server\n" in conda_packages
-    assert "  - postgresql\n" in conda_packages
+    conda_packages, _ = split_dependencies(environment_yml())
+    assert "redis-server" in conda_packages
+    assert "postgresql" in conda_packages
+
+
+def test_environment_yml_declares_what_binder_needs() -> None:
+    environment = environment_yml()
+    conda, pip = split_dependencies(environment)
+    assert environment["channels"] == ["conda-forge"]
+    assert "python=3.12" in conda
+    assert {"redis-server", "postgresql", "pip"} <= set(conda)
+    assert pip, "environment.yml lists no pip packages"
+    assert all("==" in requirement for requirement in pip)
+    names = {requirement.split("==")[0].split("[")[0].lower() for requirement in pip}
+    assert {"jupyterlab", "nbgrader", "ipykernel", "redis", "psycopg", "psutil"} <= names
 
 
 def test_readme_badge_launches_the_start_here_notebook_in_jupyterlab() -> None:

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from backendlab import instructor
+from backendlab import instructor, sandbox
 from tests.hardcoded import answers_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,11 +51,13 @@ CORPUS = {
 }
 
 
-def write_submission(course: Path, student: str) -> None:
-    based_on, changes, _ = CORPUS[student]
-    folder = course / "submitted" / student / UNIT
+def write_submission(course: Path, unit: str, student: str, based_on: Path,
+                     changes: dict[str, dict[str, str | None]]) -> None:
+    """submitted/<student>/<unit>/: the notebooks of ``based_on`` with ``changes`` made
+    ({notebook: {cell id: new source, or None to delete the cell}})."""
+    folder = course / "submitted" / student / unit
     folder.mkdir(parents=True)
-    for path in sorted((course / based_on / UNIT).glob("*.ipynb")):
+    for path in sorted(based_on.glob("*.ipynb")):
         notebook = nbformat.read(path, 4)
         edits = changes.get(path.name, {})
         kept = []
@@ -76,8 +78,8 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "source" / UNIT, course / "source" / UNIT)
     shutil.copytree(ROOT / "release" / UNIT, course / "release" / UNIT)
-    for student in CORPUS:
-        write_submission(course, student)
+    for student, (based_on, changes, _) in CORPUS.items():
+        write_submission(course, UNIT, student, course / based_on / UNIT, changes)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BACKENDLAB_CELL_TIMEOUT", "5")  # loops and sleeps are stopped sooner
         patch.setenv("BACKENDLAB_GRADING_MEMORY_GB", "2")
@@ -134,8 +136,6 @@ def test_shell_answer_cannot_write_outside_its_sandbox(tmp_path: Path) -> None:
     """A unit 1 answer that writes into the course folder: the file is not made (where the
     sandbox can isolate), the exercise scores 0, the student's other exercises and the class
     still grade."""
-    from backendlab import sandbox  # noqa: PLC0415
-
     unit, notebook = "01-linux", "02-streams.ipynb"
     course = tmp_path / "course"
     (course / "source" / unit).mkdir(parents=True)
@@ -143,14 +143,9 @@ def test_shell_answer_cannot_write_outside_its_sandbox(tmp_path: Path) -> None:
     shutil.copy(ROOT / "source" / unit / notebook, course / "source" / unit)
     escaped = course / "escaped.txt"
     answer = f'run_fetch = r"""\necho "fetch ok"; echo pwned > {escaped}\n"""'
-    for student, source in {"solution": None, "escaper": answer}.items():
-        folder = course / "submitted" / student / unit
-        folder.mkdir(parents=True)
-        submission = nbformat.read(ROOT / "source" / unit / notebook, 4)
-        for cell in submission.cells:
-            if source and cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "ex3-answer":
-                cell.source = source
-        nbformat.write(submission, folder / notebook)
+    source = course / "source" / unit
+    write_submission(course, unit, "solution", source, {})
+    write_submission(course, unit, "escaper", source, {notebook: {"ex3-answer": answer}})
 
     results = {r.student: r for r in instructor.grade_unit(course, unit, jobs=2)}
 
