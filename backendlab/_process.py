@@ -19,10 +19,11 @@ def exclusive_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def read_pid(pidfile: Path) -> int | None:
-    """The pid written in ``pidfile``, or None when the file is missing or garbled."""
+def read_number(path: Path) -> int | None:
+    """The number a file starts with (a pid file, a cgroup counter), or None when the file is
+    missing or holds something else (garbled, or cgroup's "max")."""
     try:
-        return int(pidfile.read_text().split()[0])
+        return int(path.read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
 

@@ -6,30 +6,31 @@ test cell 0 when it writes there, even when it passes.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 
-def _fail(message: str, hint: str) -> None:
+def fail(message: str, hint: str = "") -> NoReturn:
+    """Fail a check: the message says what was expected and what came out, then the hint."""
     raise AssertionError(message + (f"\nHint: {hint}" if hint else ""))
 
 
 def answered(value: Any, name: str, hint: str = "") -> None:
     """Fail kindly while an answer is still the stub's placeholder (None or ``...``)."""
     if value is None or value is Ellipsis:
-        _fail(f"`{name}` has no answer yet: write it in the exercise cell above, run that "
+        fail(f"`{name}` has no answer yet: write it in the exercise cell above, run that "
               "cell, then run this one.", hint)
 
 
 def equal(actual: Any, expected: Any, what: str, hint: str = "") -> None:
     """``actual == expected``, or a message naming ``what`` was compared."""
     if actual != expected:
-        _fail(f"{what}: expected {expected!r}, but got {actual!r}.", hint)
+        fail(f"{what}: expected {expected!r}, but got {actual!r}.", hint)
 
 
 def that(condition: bool, what: str, hint: str = "") -> None:
     """Fail with ``what`` (a sentence saying what should hold) unless ``condition`` holds."""
     if not condition:
-        _fail(f"Not yet: {what}.", hint)
+        fail(f"Not yet: {what}.", hint)
 
 
 def same_rows(actual: Iterable[Iterable[Any]], expected: Iterable[Iterable[Any]], what: str,
@@ -40,10 +41,10 @@ def same_rows(actual: Iterable[Iterable[Any]], expected: Iterable[Iterable[Any]]
     if not ordered:
         got, want = sorted(got, key=repr), sorted(want, key=repr)
     if len(got) != len(want):
-        _fail(f"{what}: expected {len(want)} rows, but got {len(got)}.", hint)
+        fail(f"{what}: expected {len(want)} rows, but got {len(got)}.", hint)
     for number, (row, wanted) in enumerate(zip(got, want), start=1):
         if row != wanted:
-            _fail(f"{what}: row {number} should be {wanted!r}, but it is {row!r}.", hint)
+            fail(f"{what}: row {number} should be {wanted!r}, but it is {row!r}.", hint)
 
 
 def passed(exercise: str) -> None:

@@ -131,9 +131,7 @@ def check_dataset() -> Check:
     build = "python -m backendlab data build"
     try:
         datasets = importlib.import_module("backendlab.datasets")
-        where = getattr(datasets, "sqlite_path", None) or (
-            lambda scale: folder / f"shop-{scale}-v{datasets.VERSION}.sqlite")
-        cached = {scale: Path(where(scale)) for scale in datasets.SCALES}
+        cached = {scale: datasets.sqlite_path(scale) for scale in datasets.SCALES}
     except Exception as error:  # noqa: BLE001 - report, never crash
         return Check("Shop dataset", False,
                      f"backendlab.datasets could not be loaded ({type(error).__name__}: {error})",

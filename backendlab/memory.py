@@ -20,7 +20,7 @@ from pathlib import Path
 import psutil
 
 from . import postgres_server
-from ._process import process_runs, read_pid
+from ._process import process_runs, read_number
 from .paths import data_dir, runtime_dir
 
 Row = tuple[str, int | None]
@@ -49,7 +49,7 @@ def redis_rows() -> list[Row]:
     folder; a single "not running" row when there is none."""
     rows: list[Row] = []
     for pidfile in sorted(runtime_dir().glob("redis-*.pid")):
-        pid = read_pid(pidfile)
+        pid = read_number(pidfile)
         if pid and process_runs(pid, "redis-server"):
             name = pidfile.stem.removeprefix("redis-")
             rows.append((f"redis-server ({name})", _rss(psutil.Process(pid))))
@@ -60,7 +60,7 @@ def postgres_row() -> Row:
     """The private PostgreSQL: its postmaster (pid from ``postmaster.pid`` in the cluster
     folder) plus every process it forked (one per connection, and background workers).
     None when it is not running."""
-    pid = read_pid(postgres_server.server_dir() / "data" / "postmaster.pid")
+    pid = read_number(postgres_server.server_dir() / "data" / "postmaster.pid")
     if not pid or not process_runs(pid, "postgres"):
         return ("PostgreSQL", None)
     try:
@@ -76,13 +76,6 @@ def _folder_size(folder: Path) -> int:
     if not folder.is_dir():
         return 0
     return sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
-
-
-def _read_number(path: Path) -> int | None:
-    try:
-        return int(path.read_text().split()[0])
-    except (OSError, ValueError, IndexError):  # missing, or "max" (no limit)
-        return None
 
 
 def _stat_value(path: Path, key: str) -> int:
@@ -109,7 +102,7 @@ def container_limit(root: Path = CGROUP_ROOT) -> tuple[int, int] | None:
         (root / "memory" / "memory.limit_in_bytes", root / "memory" / "memory.usage_in_bytes",
          root / "memory" / "memory.stat", "total_inactive_file"),
     ):
-        limit, used = _read_number(limit_file), _read_number(usage_file)
+        limit, used = read_number(limit_file), read_number(usage_file)
         if limit is None or used is None:
             continue
         if limit >= psutil.virtual_memory().total:  # "no limit" is a huge number in v1

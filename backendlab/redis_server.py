@@ -21,7 +21,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from ._process import exclusive_lock, log_tail, process_runs, read_pid
+from ._process import exclusive_lock, log_tail, process_runs, read_number
 from .errors import CourseError
 from .paths import grading_suffix, runtime_dir
 
@@ -84,7 +84,7 @@ def _answers(socket: Path) -> bool:
 
 def _remove_stale(socket: Path, pidfile: Path) -> None:
     """Stop a server that no longer answers and remove its leftovers."""
-    pid = read_pid(pidfile)
+    pid = read_number(pidfile)
     if pid and process_runs(pid, "redis-server"):
         os.kill(pid, signal.SIGKILL)
     socket.unlink(missing_ok=True)
@@ -132,7 +132,7 @@ def ensure_running(name: str = "main", settings: dict[str, str] | None = None) -
 def stop(name: str = "main") -> bool:
     """Stop the private server ``name``; return whether one was running."""
     socket, pidfile, _ = _files(name)
-    pid = read_pid(pidfile)
+    pid = read_number(pidfile)
     running = bool(pid and process_runs(pid, "redis-server"))
     if running:
         os.kill(pid, signal.SIGTERM)

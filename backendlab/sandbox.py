@@ -32,10 +32,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import NoReturn, Self
+from typing import Self
 
 import psutil
 
+from .check import fail
 from .errors import CourseError
 
 DEFAULT_TIME_LIMIT = 5.0
@@ -479,10 +480,6 @@ def run(command: str, files: Mapping[str, str | bytes] | None = None,
 
 # --- checks for test cells -------------------------------------------------------------------
 
-def _fail(message: str, hint: str = "") -> NoReturn:
-    raise AssertionError(message + (f"\nHint: {hint}" if hint else ""))
-
-
 def _indented(text: str, lines: int = 15) -> str:
     shown = text.rstrip("\n").splitlines()
     more = [f"… ({len(shown) - lines} more lines)"] if len(shown) > lines else []
@@ -504,17 +501,17 @@ def given(answer: object, name: str, hint: str = "") -> str:
     """The learner's command or script, or a clear failure: no answer yet, not a string,
     or text that bash cannot parse (checked with ``bash -n``, which runs nothing)."""
     if answer is None or answer is Ellipsis:
-        _fail(f"`{name}` has no answer yet: in the exercise cell above, replace the `pass` line "
+        fail(f"`{name}` has no answer yet: in the exercise cell above, replace the `pass` line "
               f'by {name} = r"""<your bash>""", run that cell, then run this one.', hint)
     if not isinstance(answer, str):
-        _fail(f"`{name}` should be a string holding bash, like r\"\"\"ls -l\"\"\", but it is "
+        fail(f"`{name}` should be a string holding bash, like r\"\"\"ls -l\"\"\", but it is "
               f"a {type(answer).__name__}: {answer!r}.", hint)
     if not answer.strip():
-        _fail(f"`{name}` is an empty string: write your command between the quotes.", hint)
+        fail(f"`{name}` is an empty string: write your command between the quotes.", hint)
     parsed = subprocess.run(["bash", "-n", "-c", answer], stdin=subprocess.DEVNULL,
                             capture_output=True, text=True, timeout=10, check=False)
     if parsed.returncode != 0:
-        _fail(f"bash cannot read `{name}`:\n{_indented(parsed.stderr)}",
+        fail(f"bash cannot read `{name}`:\n{_indented(parsed.stderr)}",
               hint or "look for an unclosed quote, bracket or `do`/`done`, `if`/`fi` pair.")
     return answer
 
@@ -532,13 +529,13 @@ def expect_output(result: Result, expected: str | list[str], what: str, hint: st
     lines, do not matter: ``uniq -c`` pads its counts)."""
     wanted = _words(expected if isinstance(expected, str) else "\n".join(expected))
     if _words(result.stdout) != wanted:
-        _fail(f"{what}: expected this output:\n{_indented(chr(10).join(wanted))}\n"
+        fail(f"{what}: expected this output:\n{_indented(chr(10).join(wanted))}\n"
               f"{what_came_out(result)}", hint)
 
 
 def expect_exit_code(result: Result, code: int, what: str, hint: str = "") -> None:
     if result.exit_code != code:
-        _fail(f"{what}: expected exit code {code}, but it was {result.exit_code}.\n"
+        fail(f"{what}: expected exit code {code}, but it was {result.exit_code}.\n"
               f"{what_came_out(result)}", hint)
 
 
@@ -548,11 +545,11 @@ def expect_file(result: Result, name: str, what: str, text: str | None = None,
     entry = result.files.get(name)
     if entry is None or entry.kind != "file":
         listing = ", ".join(result.files) or "(empty)"
-        _fail(f"{what}: expected a file {name!r} after the run, but there is "
+        fail(f"{what}: expected a file {name!r} after the run, but there is "
               f"{'a ' + entry.kind if entry else 'none'}. The folder holds: {listing}.\n"
               f"{what_came_out(result)}", hint)
     if text is not None and entry.text != text:
-        _fail(f"{what}: expected {name!r} to hold:\n{_indented(text)}\nbut it holds:\n"
+        fail(f"{what}: expected {name!r} to hold:\n{_indented(text)}\nbut it holds:\n"
               f"{_indented(entry.text)}", hint)
     if mode is not None and entry.mode != mode:
         expect_mode(result, name, mode, what, hint)
@@ -562,11 +559,11 @@ def expect_mode(result: Result, name: str, mode: int, what: str, hint: str = "")
     """After the run, ``name`` must exist with permission bits ``mode`` (e.g. 0o600)."""
     entry = result.files.get(name)
     if entry is None:
-        _fail(f"{what}: {name!r} should exist after the run, but it does not.\n"
+        fail(f"{what}: {name!r} should exist after the run, but it does not.\n"
               f"{what_came_out(result)}", hint)
     if entry.mode != mode:
         wanted = Entry(entry.kind, mode).permissions
-        _fail(f"{what}: expected {name!r} to have mode {mode:o} ({wanted}), but it has "
+        fail(f"{what}: expected {name!r} to have mode {mode:o} ({wanted}), but it has "
               f"{entry.mode:o} ({entry.permissions}).", hint)
 
 
@@ -577,7 +574,7 @@ def expect_number(result: Result, expected: float, what: str, tolerance: float =
     try:
         number = float(result.stdout.strip())
     except ValueError:
-        _fail(f"{what}: expected one number, {expected:g}.\n{what_came_out(result)}", hint)
+        fail(f"{what}: expected one number, {expected:g}.\n{what_came_out(result)}", hint)
     if abs(number - expected) > tolerance:
-        _fail(f"{what}: expected {expected:g}, but your command printed {number:g}.\n"
+        fail(f"{what}: expected {expected:g}, but your command printed {number:g}.\n"
               f"{what_came_out(result)}", hint)
