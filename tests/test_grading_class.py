@@ -13,7 +13,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from backendlab import instructor, sandbox
-from tests.hardcoded import answers_for
+from tests import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = "00-orientation"
@@ -45,7 +45,7 @@ CORPUS = {
         "    with engine.connect() as c:\n"
         "        return c.execute(text('SELECT count(*) FROM orders WHERE customer_id = :c'),"
         " {'c': customer_id}).scalar_one()")}}, set()),
-    "hard-coded": ("source", answers_for(UNIT), ALL_TESTS),
+    "hard-coded": ("source", {nb: {answer_id: entry.hardcoded for answer_id, entry in catalogue.exercises(UNIT, nb).items()} for nb in (SQL, REDIS)}, ALL_TESTS),
     "memory-hog": ("source", {SQL: {"ex1-answer": "hog = []\nwhile True:\n    hog.append(bytearray(10**8))"}},
                    {(SQL, "ex1-test")}),
 }

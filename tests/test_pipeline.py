@@ -1,9 +1,11 @@
 """The instructor's workflow, replayed on every notebook in ``source/``.
 
 Is the committed ``release/`` exactly what nbgrader generates now? Do the solutions pass every
-test in nbgrader's Validate, and do the released stubs fail every one? Does a class of two (one who wrote the
-solutions, one who handed in the untouched release) autograde to full marks and zero, on
-SQLite and on PostgreSQL? Does feedback keep hidden tests hidden?
+test in nbgrader's Validate, and do the released stubs fail every one? Does a class autograde
+as it deserves, on SQLite and on PostgreSQL: the solutions full marks, the untouched release
+zero, and the catalogue (``tests/catalogue``) — every hard-coded answer zero, every mistake
+losing points on its exercise, every alternative full marks? Does feedback keep hidden tests
+hidden?
 """
 
 import filecmp
@@ -23,7 +25,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from backendlab import instructor
 from backendlab.grading import execute, graded_cell_results, is_graded_test
-from tests.hardcoded import answers_for
+from tests import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS = sorted(path.name for path in (ROOT / "source").iterdir() if path.is_dir())
@@ -110,31 +112,36 @@ def answer_cell_ids(notebook: nbformat.NotebookNode) -> list[str]:
             and cell.metadata.get("nbgrader", {}).get("solution", False)]
 
 
+@pytest.mark.parametrize("notebook", GRADED_NOTEBOOKS, ids=str)
+def test_catalogue_covers_every_exercise(notebook: Path) -> None:
+    """Every code answer cell has a hard-coded answer, mistakes and alternatives to be proven
+    against (tests/catalogue/<unit>/<notebook>.py)."""
+    entries = catalogue.exercises(notebook.parent.name, notebook.name)
+    answer_ids = answer_cell_ids(nbformat.read(ROOT / "source" / notebook, 4))
+    assert sorted(entries) == sorted(answer_ids), \
+        f"tests/catalogue needs an entry for every answer cell of {notebook}"
+    thin = {answer_id: (len(entry.mistakes), len(entry.alternatives))
+            for answer_id, entry in entries.items()
+            if len(entry.mistakes) < 2 or len(entry.alternatives) < 2}
+    assert thin == {}, f"(mistakes, alternatives) below 2 in {notebook}"
+
+
 @pytest.mark.parametrize(("notebook", "sql_backend"), NOTEBOOK_RUNS, indirect=["sql_backend"])
-def test_hardcoded_answers_pass_visible_tests_and_fail_hidden_ones(
-        notebook: Path, sql_backend: str, tmp_path: Path) -> None:
-    """A learner who pastes numbers seen in the visible test must not get the points."""
-    cheats = answers_for(notebook.parent.name).get(notebook.name, {})
-    source = nbformat.read(ROOT / "source" / notebook, 4)
-    assert sorted(cheats) == sorted(answer_cell_ids(source)), \
-        f"tests/hardcoded needs a hard-coded answer for every answer cell of {notebook}"
+def test_hardcoded_answers_pass_visible_tests(notebook: Path, sql_backend: str, tmp_path: Path) -> None:
+    """A hard-coded answer is a convincing cheat: it passes what the learner sees. (The class
+    grading below proves that the hidden tests give it zero.)"""
+    entries = catalogue.exercises(notebook.parent.name, notebook.name)
+    source = catalogue.with_answers(nbformat.read(ROOT / "source" / notebook, 4),
+                                    {answer_id: entry.hardcoded for answer_id, entry in entries.items()})
     visible_tests = {cell.metadata.nbgrader.grade_id: cell.source
                      for cell in nbformat.read(ROOT / "release" / notebook, 4).cells
                      if is_graded_test(cell)}
     for cell in source.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in cheats:
-            cell.source = cheats[grade_id].strip()
-    nbformat.write(source, tmp_path / "with-hidden-tests.ipynb")
-    for cell in source.cells:
         if is_graded_test(cell):
             cell.source = visible_tests[cell.metadata.nbgrader.grade_id]
     nbformat.write(source, tmp_path / "visible-tests-only.ipynb")
-
     visible = graded_cell_results(execute(tmp_path / "visible-tests-only.ipynb"))
     assert all(visible.values()), f"a hard-coded answer should pass the visible tests: {visible}"
-    hidden = graded_cell_results(execute(tmp_path / "with-hidden-tests.ipynb"))
-    assert not any(hidden.values()), f"hidden tests let a hard-coded answer pass: {hidden}"
 
 
 def hidden_blocks(notebook: Path) -> list[list[str]]:
@@ -159,16 +166,50 @@ def page_text(path: Path) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", path.read_text()))
 
 
+def unit_answer_ids(course: Path, unit: str) -> dict[str, list[str]]:
+    return {path.name: answer_cell_ids(nbformat.read(path, 4))
+            for path in sorted((course / "source" / unit).glob("*.ipynb"))}
+
+
+def write_pretend(course: Path, unit: str, student: str, pretend: catalogue.Pretend) -> None:
+    """submitted/<student>/<unit>/: the solutions, with the pretend student's answers in place."""
+    target = course / "submitted" / student / unit
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for path in sorted((course / "source" / unit).glob("*.ipynb")):
+        notebook = catalogue.with_answers(nbformat.read(path, 4), pretend.answers.get(path.name, {}))
+        nbformat.write(notebook, target / path.name)
+
+
+def exercise_scores(gradebook: Gradebook, unit: str, student: str,
+                    answer_ids: dict[str, list[str]]) -> dict[tuple[str, str], tuple[float, float]]:
+    """(notebook, answer id) → (autograded score, max score) over the exercise's test cells."""
+    scores = {}
+    for notebook in gradebook.find_submission(unit, student).notebooks:
+        grades = {grade.name: grade for grade in notebook.grades if grade.auto_score is not None}
+        for answer_id in answer_ids[f"{notebook.name}.ipynb"]:
+            tests = catalogue.tests_of(answer_id, sorted(grades))
+            scores[(f"{notebook.name}.ipynb", answer_id)] = (
+                sum(grades[test].auto_score for test in tests), sum(grades[test].max_score for test in tests))
+    return scores
+
+
 @pytest.mark.parametrize(("unit", "sql_backend"), UNIT_RUNS, indirect=["sql_backend"])
-def test_class_autogrades_to_full_marks_and_zero(course: Path, unit: str, sql_backend: str) -> None:
+def test_class_autogrades_as_each_answer_deserves(course: Path, unit: str, sql_backend: str) -> None:
+    """One class per unit and engine: the solutions, the untouched release, and the catalogue's
+    pretend students (tests/catalogue), graded by ``backendlab grade`` (nbgrader autograde)."""
     submissions = {"solution-student": course / "source" / unit,
                    "untouched-student": course / "release" / unit}
     for student, notebooks in submissions.items():
         target = course / "submitted" / student / unit
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(notebooks, target)
-    instructor.grade_unit(course, unit, jobs=2)  # nbgrader autograde, one process per student here
-    nbgrader(course, "generate_feedback", unit, "--force")
+    answer_ids = unit_answer_ids(course, unit)
+    pretends = catalogue.class_of(unit, sorted(answer_ids), answer_ids)
+    for student, pretend in pretends.items():
+        write_pretend(course, unit, student, pretend)
+    instructor.grade_unit(course, unit, students=[*submissions, *pretends], jobs=2)
+    nbgrader(course, "generate_feedback", unit, "--force", "--student", "*-student")
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for student, full_marks in (("solution-student", True), ("untouched-student", False)):
@@ -179,6 +220,17 @@ def test_class_autogrades_to_full_marks_and_zero(course: Path, unit: str, sql_ba
             for grade in autograded:
                 expected = grade.max_score if full_marks else 0
                 assert grade.auto_score == expected, f"{student} {grade.notebook.name}/{grade.name}"
+
+        wrong = []
+        for student, pretend in pretends.items():
+            scores = exercise_scores(gradebook, unit, student, answer_ids)
+            for (notebook, answer_id), expected in sorted(pretend.expect.items()):
+                score, max_score = scores[(notebook, answer_id)]
+                if not catalogue.verdict(expected, score, max_score):
+                    name = pretend.names.get((notebook, answer_id), "the solution")
+                    wrong.append(f"{notebook} {catalogue.exercise_name(answer_id)} "
+                                 f"{name!r} ({student}): {score:g}/{max_score:g}, must be {expected}")
+    assert wrong == [], "the grading does not match the catalogue:\n" + "\n".join(wrong)
 
     for student in submissions:
         for notebook in sorted((course / "source" / unit).glob("*.ipynb")):
