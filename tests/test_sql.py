@@ -46,6 +46,26 @@ def test_notebooks_do_not_share_a_copy(sql_backend: str) -> None:
     assert order_count(second, "status = 'lost'") == 0
 
 
+def test_a_raw_explain_sees_an_index_another_connection_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's sqlite3 reuses a prepared EXPLAIN, and an EXPLAIN never re-reads the schema:
+    a pooled connection must not report the plan from before another connection's index."""
+    monkeypatch.delenv("BACKENDLAB_DATABASE_URL", raising=False)  # SQLite's own problem
+    shop = backendlab.database("test-raw-explain")
+    held = shop.connect().execution_options(isolation_level="AUTOCOMMIT")  # as a notebook's `db`
+    explain = sa.text("EXPLAIN QUERY PLAN SELECT * FROM orders WHERE customer_id = 1000")
+
+    def details() -> list[str]:
+        with shop.connect() as connection:
+            return [row[3] for row in connection.execute(explain)]
+
+    assert details() == ["SCAN orders"]
+    held.exec_driver_sql("CREATE INDEX idx_orders_customer ON orders (customer_id)")
+    assert "idx_orders_customer" in details()[0]
+    held.exec_driver_sql("DROP INDEX idx_orders_customer")
+    assert details() == ["SCAN orders"]
+    held.close()
+
+
 def test_an_empty_database_on_request(sql_backend: str) -> None:
     empty = backendlab.database("test-empty", dataset=None)
     assert sa.inspect(empty).get_table_names() == []
