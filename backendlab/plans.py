@@ -248,7 +248,7 @@ def _explain(connection: sa.Connection, text: str, params: Any, driver_level: bo
 _SQLITE_ACCESS = re.compile(
     r"^(?P<verb>SCAN|SEARCH)\s+(?:TABLE\s+)?(?P<name>\S+)(?:\s+AS\s+(?P<alias>\S+))?"
     r"(?:\s+USING\s+(?P<using>.*?))?(?:\s+\(~\d+ rows?\))?$")
-_SQLITE_INDEX_NAME = re.compile(r"INDEX\s+(?P<index>[^\s(]+)")
+_SQLITE_INDEX_NAME = re.compile(r"INDEX\s+(?P<index>.+?)(?:\s+\(|$)")  # names may hold spaces
 
 _KEYWORDS = {"where", "join", "on", "left", "right", "inner", "outer", "cross", "natural", "full",
              "group", "order", "limit", "using", "union", "except", "intersect", "having",

@@ -158,6 +158,8 @@ TABLES = {"orders", "customers"}
     ("SEARCH TABLE orders USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)", INDEX_SEARCH, "orders",
      None, False),
     ("SCAN orders USING INDEX idx_created", INDEX_WALK, "orders", "idx_created", False),
+    ('SEARCH orders USING INDEX "by customer" (customer_id=?)', INDEX_SEARCH, "orders",
+     "by customer", False),                                                  # a name with spaces
     ("SCAN TABLE orders USING COVERING INDEX idx_created", INDEX_WALK, "orders", "idx_created", True),
     ("SEARCH o USING AUTOMATIC COVERING INDEX (customer_id=?)", AUTOMATIC_INDEX, "orders", None,
      False),
