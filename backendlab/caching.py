@@ -350,6 +350,8 @@ class InstrumentedRedis(redis.Redis):
         self.batches: list[int] = []
         self.commands: list[str] = []
         self._hooks: list[list[Any]] = []  # [command names, action, times left]
+        self._trip_hooks: list[tuple[int, Callable[[], Any]]] = []  # (round trip number, action)
+        self._pipeline_crashes: list[tuple[set[str], bool]] = []  # (command names, after reply)
 
     @property
     def round_trips(self) -> int:
@@ -375,6 +377,44 @@ class InstrumentedRedis(redis.Redis):
                                  "process died before running the next line")
         self.after(command, crash)
 
+    def after_round_trip(self, number: int, action: Callable[[], Any]) -> None:
+        """Run ``action()`` right after the reply of this client's ``number``-th round trip
+        from now (1 = the next one), whatever it carries: a command, a pipeline, a script.
+
+        A race test steps "another server" through every point between a learner's round trips
+        (``number`` = 1, 2, ...), so it catches a read-then-write race whichever commands were
+        chosen, and a Lua script or a WATCH/retry loop passes it."""
+        with self._instrument_lock:
+            self._trip_hooks.append((len(self.batches) + number, action))
+
+    def crash_in_pipeline(self, command: str, after_reply: bool = False) -> None:
+        """The web server dies in the next pipeline that carries ``command``: right after the
+        bytes of ``command`` left (``after_reply=False``: the commands queued after it are never
+        sent; in MULTI, EXEC is never sent, so Redis discards the whole transaction), or right
+        after the pipeline's replies arrived (``after_reply=True``). Raises ``SimulatedCrash``.
+        Commands sent on their own are left to ``crash_after``."""
+        names = _SENT_AS.get(command.upper(), {command.upper()})
+        with self._instrument_lock:
+            self._pipeline_crashes.append((names, after_reply))
+
+    def _pipeline_crash_for(self, names: list[str]) -> tuple[int, bool] | None:
+        """Disarm and return (index of the command, after reply) if this pipeline crashes."""
+        with self._instrument_lock:
+            for armed in self._pipeline_crashes:
+                found = [i for i, name in enumerate(names) if name in armed[0]]
+                if found:
+                    self._pipeline_crashes.remove(armed)
+                    return found[0], armed[1]
+        return None
+
+    def _after_trip(self) -> None:
+        with self._instrument_lock:
+            done = len(self.batches)
+            due = [action for number, action in self._trip_hooks if number == done]
+            self._trip_hooks = [hook for hook in self._trip_hooks if hook[0] > done]
+        for action in due:
+            action()
+
     def _sent(self, names: list[str]) -> None:
         with self._instrument_lock:
             self.batches.append(len(names))
@@ -391,7 +431,10 @@ class InstrumentedRedis(redis.Redis):
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
         self._sent([str(args[0]).upper()])
-        result = super().execute_command(*args, **options)
+        try:
+            result = super().execute_command(*args, **options)
+        finally:
+            self._after_trip()
         self._run_hooks(str(args[0]))
         return result
 
@@ -409,14 +452,53 @@ class _InstrumentedPipeline(Pipeline):
 
     def immediate_execute_command(self, *args: Any, **options: Any) -> Any:
         self._owner._sent([str(args[0]).upper()])
-        result = super().immediate_execute_command(*args, **options)
+        try:
+            result = super().immediate_execute_command(*args, **options)
+        finally:
+            self._owner._after_trip()
         self._owner._run_hooks(str(args[0]))
         return result
 
     def execute(self, raise_on_error: bool = True) -> list[Any]:
-        if self.command_stack:
-            self._owner._sent([str(command[0][0]).upper() for command in self.command_stack])
-        return super().execute(raise_on_error)
+        if not self.command_stack:
+            return super().execute(raise_on_error)
+        names = [str(command[0][0]).upper() for command in self.command_stack]
+        crash = self._owner._pipeline_crash_for(names)
+        if crash is not None and not crash[1]:
+            self._owner._sent(names[:crash[0] + 1])
+            self._send_then_die(crash[0])
+        self._owner._sent(names)
+        try:
+            replies = super().execute(raise_on_error)
+        finally:
+            self._owner._after_trip()
+        if crash is not None:
+            raise SimulatedCrash(f"simulated crash right after the pipeline carrying {names[crash[0]]}: "
+                                 "the web server process died before running the next line")
+        return replies
+
+    def _send_then_die(self, last: int) -> None:
+        """Send the queued commands up to ``last`` (after MULTI in a transaction), wait until
+        the server ran them, then drop the connection as a dying process would."""
+        commands = [args for args, _ in self.command_stack[:last + 1]]
+        if self.transaction or self.explicit_transaction:
+            commands.insert(0, ("MULTI",))
+        if self.connection is None:
+            self.connection = self.connection_pool.get_connection()
+        connection = self.connection
+        try:
+            connection.send_packed_command(connection.pack_commands(commands))
+            for _ in commands:
+                try:
+                    connection.read_response()
+                except redis.ResponseError:
+                    pass
+        finally:
+            connection.disconnect()
+            self.watching = False
+            self.reset()
+        raise SimulatedCrash(f"simulated crash right after sending {str(commands[-1][0]).upper()}: the web "
+                             "server process died before sending the rest of the pipeline")
 
 
 def instrument(r: redis.Redis) -> InstrumentedRedis:
@@ -476,3 +558,97 @@ def cli(r: redis.Redis, *commands: str) -> None:
             print(f"(error) {error}")
             continue
         print("\n".join(_cli_lines(reply)))
+
+
+# ---------------------------------------------------------------------------------------
+# What the server ran: a second client watching with MONITOR
+# ---------------------------------------------------------------------------------------
+
+_MONITOR_LINE = re.compile(r'^\S+ \[\d+ (?P<client>[^\]]*)\] (?P<args>.*)$')
+_MONITOR_ARG = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# SET options that give the key an expiry, and commands that create a key without one.
+_EXPIRY_OPTIONS = {"EX", "PX", "EXAT", "PXAT", "KEEPTTL"}
+_WRITES_WITHOUT_TTL = {"SET", "SETNX", "GETSET", "MSET", "MSETNX", "APPEND", "SETRANGE",
+                       "HSET", "HMSET", "HSETNX", "LPUSH", "RPUSH", "SADD", "ZADD"}
+
+
+@dataclass(frozen=True)
+class ServerCommand:
+    """One command as the server ran it: ``args[0]`` is its name (upper case); ``in_script``
+    when a Lua script ran it, ``in_transaction`` when it ran inside MULTI/EXEC."""
+
+    args: tuple[str, ...]
+    in_script: bool
+    in_transaction: bool
+
+    @property
+    def atomic_with_neighbours(self) -> bool:
+        return self.in_script or self.in_transaction
+
+
+class CommandLog:
+    """Every command a server runs inside a ``with`` block, seen by a second client (MONITOR).
+
+    It watches the server, not one client's method calls, so it sees the same thing whichever
+    way the commands were sent: one by one, in a pipeline, in MULTI/EXEC or in a Lua script.
+
+        with caching.CommandLog(r) as log:
+            get_product(...)
+        log.created_without_ttl(key)    # the commands that left `key` without an expiry
+    """
+
+    def __init__(self, r: redis.Redis) -> None:
+        self._r = r
+        self.commands: list[ServerCommand] = []
+        self._marker = f"backendlab-command-log-{id(self)}-{time.monotonic_ns()}"
+
+    def __enter__(self) -> CommandLog:
+        pool = self._r.connection_pool
+        self._watcher = pool.connection_class(**pool.connection_kwargs)
+        self._watcher.send_command("MONITOR")
+        self._watcher.read_response()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._r.echo(self._marker)
+            in_transaction = False
+            while True:
+                line = self._watcher.read_response()
+                line = line.decode(errors="replace") if isinstance(line, bytes) else str(line)
+                match = _MONITOR_LINE.match(line)
+                if not match:
+                    continue
+                args = tuple(re.sub(r"\\(.)", r"\1", arg) for arg in _MONITOR_ARG.findall(match["args"]))
+                if not args:
+                    continue
+                name = args[0].upper()
+                if name == "ECHO" and self._marker in args[1:]:
+                    break
+                in_script = match["client"] == "lua"
+                if not in_script and name == "MULTI":
+                    in_transaction = True
+                elif not in_script and name in ("EXEC", "DISCARD"):
+                    in_transaction = False
+                else:
+                    self.commands.append(ServerCommand((name, *args[1:]), in_script, in_transaction))
+        finally:
+            self._watcher.disconnect()
+
+    def names(self) -> list[str]:
+        """The names of the commands run, in order (MULTI/EXEC left out)."""
+        return [command.args[0] for command in self.commands]
+
+    def created_without_ttl(self, key: str) -> list[ServerCommand]:
+        """The commands that wrote ``key`` without an expiry *on their own*: not in a script
+        or a transaction, and (for SET) without EX/PX/EXAT/PXAT/KEEPTTL. Between such a command
+        and the EXPIRE that follows it, a crash leaves the key with no TTL at all."""
+        found = []
+        for command in self.commands:
+            name, args = command.args[0], command.args[1:]
+            if command.atomic_with_neighbours or name not in _WRITES_WITHOUT_TTL or key not in args:
+                continue
+            if name == "SET" and _EXPIRY_OPTIONS & {arg.upper() for arg in args[2:]}:
+                continue
+            found.append(command)
+        return found

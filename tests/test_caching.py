@@ -274,6 +274,69 @@ def test_hooks_do_not_fire_for_commands_inside_a_transaction_or_script(r: redis.
         crashing.incr(prefix + "c")
 
 
+def test_after_round_trip_acts_between_any_two_round_trips(r: redis.Redis, prefix: str) -> None:
+    r.set(prefix + "stock", 5)
+    counted = caching.instrument(r)
+    seen = []
+    counted.after_round_trip(2, lambda: seen.append(r.decrby(prefix + "stock", 1)))
+    counted.get(prefix + "stock")                                  # round trip 1
+    assert seen == []
+    pipe = counted.pipeline()
+    pipe.decrby(prefix + "stock", 2).get(prefix + "stock")
+    assert pipe.execute() == [3, "3"]                              # round trip 2: then the action
+    assert seen == [2]
+    counted.get(prefix + "stock")
+    assert seen == [2]                                             # once only
+    script = r.register_script("return redis.call('DECRBY', KEYS[1], 1)")
+    counted.after_round_trip(1, lambda: seen.append(r.get(prefix + "stock")))
+    assert script(keys=[prefix + "stock"], client=counted) == 1    # a script is one round trip
+    assert seen == [2, "1"]
+
+
+def test_crash_in_pipeline_drops_what_was_not_sent_yet(r: redis.Redis, prefix: str) -> None:
+    crashing = caching.instrument(r)
+    crashing.crash_in_pipeline("INCR")
+    pipe = crashing.pipeline(transaction=False)                    # no MULTI: INCR ran, EXPIRE never
+    pipe.incr(prefix + "plain").expire(prefix + "plain", 10)
+    with pytest.raises(caching.SimulatedCrash, match="right after sending INCR"):
+        pipe.execute()
+    assert r.get(prefix + "plain") == "1" and r.ttl(prefix + "plain") == -1
+    crashing.crash_in_pipeline("INCR")
+    multi = crashing.pipeline()                                    # MULTI: EXEC never sent, nothing ran
+    multi.incr(prefix + "multi").expire(prefix + "multi", 10)
+    with pytest.raises(caching.SimulatedCrash):
+        multi.execute()
+    assert r.exists(prefix + "multi") == 0
+    crashing.crash_in_pipeline("INCR", after_reply=True)           # after the replies: all of it ran
+    multi = crashing.pipeline()
+    multi.incr(prefix + "after").expire(prefix + "after", 10)
+    with pytest.raises(caching.SimulatedCrash, match="after the pipeline carrying"):
+        multi.execute()
+    assert r.get(prefix + "after") == "1" and 0 < r.ttl(prefix + "after") <= 10
+    assert crashing.incr(prefix + "after") == 2                    # disarmed; the client still works
+    assert crashing.pipeline().incr(prefix + "after").execute() == [3]
+
+
+def test_command_log_sees_what_the_server_ran_and_which_writes_were_atomic(lab: str) -> None:
+    server = caching.private_server(lab)
+    with caching.CommandLog(server) as log:
+        server.set("plain", '{"quote": "a \\"b\\" c"}')
+        server.expire("plain", 5)
+        server.set("with-ex", "1", ex=5)
+        with server.pipeline(transaction=True) as pipe:
+            pipe.set("in-multi", "1").expire("in-multi", 5).execute()
+        with server.pipeline(transaction=False) as pipe:
+            pipe.set("in-pipeline", "1").expire("in-pipeline", 5).execute()
+        server.eval("redis.call('SET', KEYS[1], 'v'); return redis.call('EXPIRE', KEYS[1], 5)", 1, "in-lua")
+    assert log.commands[0].args == ("SET", "plain", '{"quote": "a \\"b\\" c"}')
+    assert [command.args[1] for command in log.created_without_ttl("plain")] == ["plain"]
+    assert [command.args[1] for command in log.created_without_ttl("in-pipeline")] == ["in-pipeline"]
+    assert not log.created_without_ttl("with-ex")
+    assert not log.created_without_ttl("in-multi")
+    assert not log.created_without_ttl("in-lua")
+    assert "MULTI" not in log.names() and "EVAL" in log.names()
+
+
 # ---------------------------------------------------------------------------------------
 # ACL users and redis-cli output
 # ---------------------------------------------------------------------------------------
