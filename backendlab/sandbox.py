@@ -415,6 +415,34 @@ class Running:
             time.sleep(0.005)
         return True
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the command has used so far: every process it started that
+        still runs, plus those that ended and were waited for. Grade "waits without using the
+        CPU" on this counter, never on wall-clock time."""
+        try:
+            processes = psutil.Process(self._process.pid).children(recursive=True)
+        except psutil.Error:
+            return 0.0
+        total = 0.0
+        for process in processes:  # a live child is not yet in its parent's children_* times
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system + times.children_user + times.children_system
+            except psutil.Error:
+                continue
+        return total
+
+    def cpu_used_within(self, seconds: float, enough: float) -> float:
+        """The CPU time the command uses over the next ``seconds``, watched every 20 ms; stops
+        watching as soon as it has used ``enough`` (a busy loop is found fast)."""
+        before = self.cpu_seconds()
+        until = min(self.deadline, time.monotonic() + seconds)
+        used = 0.0
+        while time.monotonic() < until and used < enough and not self._exited():
+            time.sleep(0.02)
+            used = self.cpu_seconds() - before
+        return used
+
     def finish(self) -> Result:
         """Wait for the command to end (stopping it at the time limit), then collect the
         output and the files, and delete the scratch folder."""

@@ -327,6 +327,19 @@ def test_ends_within_tells_a_server_from_a_script_that_quits(mode: str) -> None:
         assert running.ends_within(3)
 
 
+@pytest.mark.parametrize("busy", ["while :; do :; done", "(while :; do :; done) & wait"])
+def test_cpu_time_tells_waiting_from_a_busy_loop(mode: str, busy: str) -> None:
+    with sandbox.start("echo ready; sleep 30 & wait") as running:
+        running.wait_for("ready", 3)
+        assert running.cpu_used_within(1.0, enough=0.05) < 0.05
+    with sandbox.start(f"echo ready; {busy}") as running:  # in the shell or in a child
+        running.wait_for("ready", 3)
+        started = time.monotonic()
+        assert running.cpu_used_within(10, enough=0.05) >= 0.05
+        assert time.monotonic() - started < 5, "a busy loop is found without waiting it out"
+    assert running.cpu_seconds() == 0.0, "nothing is left to measure after the run"
+
+
 def test_sigkill_gives_no_chance_to_clean_up(mode: str) -> None:
     with sandbox.start("bash worker.sh", files={"worker.sh": WORKER}) as running:
         running.wait_for("ready", 3)
