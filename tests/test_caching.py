@@ -288,6 +288,7 @@ def test_after_round_trip_acts_between_any_two_round_trips(r: redis.Redis, prefi
     counted.get(prefix + "stock")
     assert seen == [2]                                             # once only
     script = r.register_script("return redis.call('DECRBY', KEYS[1], 1)")
+    script(keys=[prefix + "other"])                                # loaded: no NOSCRIPT round trip
     counted.after_round_trip(1, lambda: seen.append(r.get(prefix + "stock")))
     assert script(keys=[prefix + "stock"], client=counted) == 1    # a script is one round trip
     assert seen == [2, "1"]
