@@ -52,9 +52,23 @@ class Comparison:
     def ratio(self) -> float:
         return self.slow_seconds / max(self.fast_seconds, 1e-9)
 
+    @property
+    def outcome(self) -> str:
+        """'×300' when the fast side won; says so plainly when it lost (never '×0')."""
+        if self.ratio >= 1:
+            return f"×{self.ratio:,.0f}" if self.ratio >= 10 else f"×{self.ratio:.1f}"
+        slower = 1 / max(self.ratio, 1e-9)
+        times = f"{slower:,.0f}" if slower >= 10 else f"{slower:.1f}"
+        return f"{self.fast_label} was SLOWER here: {times}× slower"
+
     def __str__(self) -> str:
-        return (f"{self.slow_label}: {readable(self.slow_seconds)}, {self.fast_label}: "
-                f"{readable(self.fast_seconds)} → ×{self.ratio:,.0f} (measured just now, on this machine)")
+        timings = (f"{self.slow_label}: {readable(self.slow_seconds)}, {self.fast_label}: "
+                   f"{readable(self.fast_seconds)}")
+        if self.ratio >= 1:
+            return f"{timings} → {self.outcome} (measured just now, on this machine)"
+        return (f"{timings} → {self.outcome} — measured just now, on this machine; not what the "
+                "lesson expects: run it again, and if it still loses, look at the plan and the "
+                "statistics (a fresh database may have none yet)")
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the sentence, not the fields
         printer.text(str(self))

@@ -12,6 +12,19 @@ def test_comparison_prints_both_timings_and_the_ratio() -> None:
     assert text == "scan: 30.0 ms, index: 100 µs → ×300 (measured just now, on this machine)"
 
 
+def test_comparison_shows_small_ratios_with_a_decimal() -> None:
+    assert Comparison("loop", 0.0025, "join", 0.001).outcome == "×2.5"
+
+
+def test_comparison_says_plainly_when_the_fast_side_lost() -> None:
+    comparison = Comparison("N+1 loop", 0.025, "one JOIN", 0.035)
+    text = str(comparison)
+    assert comparison.outcome == "one JOIN was SLOWER here: 1.4× slower"
+    assert "×0" not in text and "×1" not in text
+    assert text.startswith("N+1 loop: 25.0 ms, one JOIN: 35.0 ms → one JOIN was SLOWER here: 1.4× slower")
+    assert str(Comparison("scan", 0.001, "index", 0.067)).count("67× slower") == 1
+
+
 def test_measure_runs_once_to_warm_up_then_repeats() -> None:
     calls = []
     assert measure(lambda: calls.append(1), repeat=3) >= 0
