@@ -175,8 +175,16 @@ def _template_ready(admin: psycopg.Connection, server: sa.URL, template: str) ->
     libpq = server.set(drivername="postgresql", database=template)
     with psycopg.connect(libpq.render_as_string(hide_password=False)) as conn:
         complete = conn.execute("SELECT to_regclass('dataset_info') IS NOT NULL").fetchone()[0]
-        return bool(complete and conn.execute(
-            "SELECT 1 FROM dataset_info WHERE key = 'complete'").fetchone())
+        if not (complete and conn.execute(
+                "SELECT 1 FROM dataset_info WHERE key = 'complete'").fetchone()):
+            return False
+        # A template loaded before the loader ran ANALYZE may have no statistics yet; the
+        # working copies copy the template's, so gather them once here (we hold the lock).
+        if not conn.execute("SELECT 1 FROM pg_stats WHERE schemaname = 'public' "
+                            "AND tablename = 'orders' LIMIT 1").fetchone():
+            conn.execute("ANALYZE")
+            conn.commit()
+        return True
 
 
 def _build_template(admin: psycopg.Connection, server: sa.URL, template: str, scale: str) -> None:

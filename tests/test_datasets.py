@@ -229,10 +229,14 @@ def test_postgres_gets_the_same_rows_as_sqlite(postgres_url, data_dir, capfd):
                 "SELECT count(*) FROM information_schema.table_constraints WHERE"
                 " table_schema = 'public' AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')"
             ).fetchone()
+            # Statistics right after the load, long before autovacuum would gather them.
+            analyzed = {table for (table,) in conn.execute(
+                "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = 'public'").fetchall()}
         path = datasets.shop_sqlite("small")
         assert postgres == [as_text(query(path, sql)) for sql in COMPARED]
         assert info == dict(query(path, "SELECT key, value FROM dataset_info"))
         assert keys == (len(datasets.PRIMARY_KEYS) + len(datasets.FOREIGN_KEYS),)
+        assert {"customers", "products", "orders", "order_items"} <= analyzed
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
