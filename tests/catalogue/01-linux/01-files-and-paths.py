@@ -28,6 +28,10 @@ count_logs = r"""find . -type f -name '*.log' | wc -l"""
             "counts_words": '''
 count_logs = r"""find logs -type f -name '*.log' | wc -w"""
 ''',
+            # the lesson's trap: a loop over a command's output splits "app 22.log" in two
+            "loop_over_command_output": '''
+count_logs = r"""n=0; for f in $(find logs -type f -name '*.log'); do n=$((n + 1)); done; echo $n"""
+''',
             # globstar without dotglob skips .hidden.log; without nullglob counts the pattern
             "globstar_skips_dotfiles": '''
 count_logs = r"""shopt -s globstar; n=0; for f in logs/**/*.log; do [ -f "$f" ] && n=$((n+1)); done; echo $n"""
