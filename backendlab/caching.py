@@ -39,7 +39,6 @@ from redis.retry import Retry
 
 from . import redis_server
 from .errors import CourseError
-from .paths import grading_suffix
 
 # The "product page": a product and how often it sold. There is no index on
 # order_items.product_id, so every call scans the order items: a realistic slow query.
@@ -270,11 +269,12 @@ def _startup_settings() -> dict[str, str]:
 
 
 def _server_name(name: str) -> str:
-    return name + grading_suffix()
+    return name + redis_server.kernel_suffix(f"server-{name}")
 
 
 def private_server(name: str, **config: str) -> redis.Redis:
-    """A redis-server of this notebook's own (one per grading kernel), emptied, with its
+    """A redis-server of this notebook's own (one per grading kernel, and one per kernel when
+    the same notebook runs in two tabs: ``redis_server.kernel_suffix``), emptied, with its
     statistics reset, extra ACL users removed and ``config`` applied with CONFIG SET
     (``maxmemory_policy="allkeys-lru"`` sets ``maxmemory-policy``). Settings not given go
     back to Redis's defaults, so running a notebook again starts from the same state.

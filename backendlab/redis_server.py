@@ -165,16 +165,46 @@ def client(name: str = "main", settings: dict[str, str] | None = None,
     return redis.Redis(unix_socket_path=str(socket), decode_responses=decode_responses)
 
 
+def kernel_suffix(name: str) -> str:
+    """A suffix that keeps two kernels running the same notebook out of each other's way.
+
+    The first live kernel that asks for ``name`` gets ``""`` (so re-running a notebook, or
+    restarting its kernel, reuses and resets the same keys or server); another kernel asking
+    for the same ``name`` while the first one still runs (the notebook open in two tabs) gets
+    ``-k<pid>``, so neither wipes the other's keys. While grading: ``grading_suffix()``.
+    """
+    suffix = grading_suffix()
+    if suffix:
+        return suffix
+    owner_file = runtime_dir() / f"owner-{name}"
+    with exclusive_lock(runtime_dir() / f"owner-{name}.lock"):
+        owner = read_number(owner_file)
+        if owner is None or owner == os.getpid() or not process_runs(owner, "python"):
+            owner_file.write_text(f"{os.getpid()}\n")
+            return ""
+    return f"-k{os.getpid()}"
+
+
+def _delete_matching(connection: redis.Redis, pattern: str) -> None:
+    batch = list(connection.scan_iter(match=pattern, count=1000))
+    while batch:
+        connection.delete(*batch[:1000])
+        batch = batch[1000:]
+
+
 def fresh_keyspace(connection: redis.Redis, name: str) -> str:
     """Delete every key under ``name:`` and return that prefix for an exercise to use.
 
     Each exercise works in its own key space, so re-running a notebook, or running notebooks
     in any order, starts from the same empty state. While grading, each kernel gets its own
-    key space too, so students graded side by side never see each other's keys.
+    key space too, so students graded side by side never see each other's keys; and a second
+    kernel running the same notebook (two tabs) gets one of its own (``kernel_suffix``), whose
+    keys are deleted once that kernel has gone.
     """
-    prefix = f"{name}{grading_suffix()}:"
-    batch = list(connection.scan_iter(match=f"{prefix}*", count=1000))
-    while batch:
-        connection.delete(*batch[:1000])
-        batch = batch[1000:]
+    prefix = f"{name}{kernel_suffix(name)}:"
+    _delete_matching(connection, f"{prefix}*")
+    for key in connection.scan_iter(match=f"{name}-k*:*", count=1000):  # tabs closed since
+        pid = key[len(name) + 2:].split(":", 1)[0] if isinstance(key, str) else ""
+        if pid.isdigit() and not process_runs(int(pid), "python"):
+            _delete_matching(connection, f"{name}-k{pid}:*")
     return prefix

@@ -2,12 +2,15 @@
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
 
 from backendlab import redis_server
 from backendlab.errors import CourseError
+from backendlab.paths import runtime_dir
 
 
 @pytest.fixture
@@ -82,6 +85,28 @@ def test_grading_kernels_get_keyspaces_of_their_own(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     prefix = redis_server.fresh_keyspace(redis_server.client(), "unit")
     assert prefix == f"unit-g{os.getpid()}:"
+
+
+def test_a_second_kernel_on_the_same_notebook_gets_keys_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two tabs of one notebook: the first kernel keeps the plain prefix, the second gets its
+    own, and neither deletes the other's keys; once the first kernel is gone, its name is free
+    again, and a second kernel's leftover keys are deleted once that kernel is gone."""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    client = redis_server.client()
+    first_tab = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (runtime_dir() / "owner-two-tabs").write_text(f"{first_tab.pid}\n")
+        client.set("two-tabs:page", "the first tab's")
+        client.set("two-tabs-k999999999:page", "a closed tab's")
+        prefix = redis_server.fresh_keyspace(client, "two-tabs")
+        assert prefix == f"two-tabs-k{os.getpid()}:"
+        assert client.get("two-tabs:page") == "the first tab's"
+        assert client.exists("two-tabs-k999999999:page") == 0
+    finally:
+        first_tab.kill()
+        first_tab.wait()
+    assert redis_server.fresh_keyspace(client, "two-tabs") == "two-tabs:"
+    assert client.exists("two-tabs:page") == 0
 
 
 def test_stop_reports_whether_a_server_ran(server_name: str) -> None:
