@@ -4,7 +4,7 @@
     backendlab postgres start|stop|url   the private PostgreSQL (optional)
     backendlab redis start|stop          the private redis-server
     backendlab data build [--scale S]    build the shop dataset ahead of time
-    backendlab data clean                delete the notebooks' SQLite working copies
+    backendlab data clean                delete the notebooks' SQLite working copies not in use
     backendlab grade UNIT [--student ID] [--jobs N]
                                          (instructors) autograde a unit's submissions
     backendlab export-student FOLDER     (instructors) a copy for learners: no solutions
@@ -69,9 +69,13 @@ def _redis(args: argparse.Namespace) -> int:
 
 def _data(args: argparse.Namespace) -> int:
     if args.action == "clean":
-        files, freed = importlib.import_module("backendlab.sql").clean_workspaces()
+        files, freed, kept = importlib.import_module("backendlab.sql").clean_workspaces()
         print(f"Deleted {files} working copies ({freed / 1e6:.0f} MB). Each notebook makes a "
               "fresh one the next time you run its setup cell.")
+        if kept:
+            print(f"Kept {len(kept)} working {'copy' if len(kept) == 1 else 'copies'} in use by a "
+                  f"running kernel or grading run: {', '.join(kept)}. Shut those kernels down (or "
+                  "let the grading finish), then run this again to delete them.")
         return 0
     datasets = importlib.import_module("backendlab.datasets")
     scale = args.scale or datasets.default_scale()

@@ -11,10 +11,12 @@ at the same time never write to the same database.
 """
 
 import atexit
+import fcntl
 import os
 import re
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
 
 import psycopg
@@ -63,16 +65,22 @@ def _sqlite_copy(name: str, dataset: str | None, scale: str) -> Engine:
     folder = data_dir() / "workspaces"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.sqlite"
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    os.close(handle)
-    if dataset == "shop":
-        shutil.copyfile(datasets.shop_sqlite(scale), temporary)
-    # Replace, never overwrite in place: an engine from an earlier run of the notebook keeps
-    # reading its old file instead of seeing a half-copied one.
-    os.replace(temporary, target)
-    if grading_suffix():  # a grading kernel's copy is of no use once the kernel exits
-        atexit.register(target.unlink, missing_ok=True)
-    engine = sa.create_engine(f"sqlite:///{target}")
+    in_use = _mark_in_use(target)  # before the copy exists: `data clean` never sees it unmarked
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        os.close(handle)
+        if dataset == "shop":
+            shutil.copyfile(datasets.shop_sqlite(scale), temporary)
+        # Replace, never overwrite in place: an engine from an earlier run of the notebook keeps
+        # reading its old file instead of seeing a half-copied one.
+        os.replace(temporary, target)
+        if grading_suffix():  # a grading kernel's copy is of no use once the kernel exits
+            atexit.register(target.unlink, missing_ok=True)
+        engine = sa.create_engine(f"sqlite:///{target}")
+    except BaseException:
+        os.close(in_use)
+        raise
+    weakref.finalize(engine, os.close, in_use)  # in use as long as the engine (or kernel) lives
     sa.event.listen(engine, "checkout", _reconnect_after_schema_change)
     sa.event.listen(engine, "checkin", _remember_schema_version)
     return engine
@@ -108,19 +116,68 @@ def _reconnect_after_schema_change(dbapi_connection, record, proxy) -> None:
     record.info["schema_version"] = current
 
 
-def clean_workspaces() -> tuple[int, int]:
-    """Delete the SQLite working copies; return (files, bytes) freed.
+def _mark_in_use(target: Path) -> int:
+    """Hold a shared lock on ``<copy>.lock`` (the returned descriptor) while the copy is used.
+
+    ``flock`` locks belong to the open file and vanish with the process, so a kernel that
+    dies never leaves a copy marked in use, and a recycled pid cannot fake one.
+    """
+    lock = target.with_name(target.name + ".lock")
+    while True:
+        descriptor = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+        try:
+            if os.stat(lock).st_ino == os.fstat(descriptor).st_ino:
+                return descriptor
+        except FileNotFoundError:
+            pass
+        os.close(descriptor)  # `data clean` removed this lock file meanwhile: take the new one
+
+
+def clean_workspaces() -> tuple[int, int, list[str]]:
+    """Delete the SQLite working copies nobody uses; return (files, bytes freed, names kept).
 
     Every notebook's setup cell makes its own copy of the shop data (about 40 MB each at full
     scale), and the copies stay after the lesson: a whole unit leaves over a gigabyte, which
     matters on a small disk such as Binder's. Any copy is made again, fresh, the next time its
-    notebook runs. The cached dataset itself is kept.
+    notebook runs. The cached dataset itself is kept, and so is every copy that a live engine
+    (a running kernel, a grading run) holds: see ``_mark_in_use``.
     """
-    files = sorted((data_dir() / "workspaces").glob("*.sqlite"))
-    freed = sum(path.stat().st_size for path in files)
-    for path in files:
-        path.unlink(missing_ok=True)
-    return len(files), freed
+    folder = data_dir() / "workspaces"
+    files, freed, kept = 0, 0, []
+    for path in sorted(folder.glob("*.sqlite")):
+        lock = path.with_name(path.name + ".lock")
+        descriptor = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                kept.append(path.stem)
+                continue
+            try:
+                size = path.stat().st_size
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            lock.unlink(missing_ok=True)
+            files, freed = files + 1, freed + size
+        finally:
+            os.close(descriptor)
+    for lock in folder.glob("*.sqlite.lock"):  # left by copies a grading kernel deleted at exit
+        if not lock.with_suffix("").exists():
+            try:
+                descriptor = os.open(lock, os.O_RDWR)
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if not lock.with_suffix("").exists():
+                    lock.unlink(missing_ok=True)
+            except BlockingIOError:
+                pass
+            finally:
+                os.close(descriptor)
+    return files, freed, kept
 
 
 def _psycopg_url(url: str) -> sa.URL:

@@ -1,6 +1,9 @@
 """Working copies of the shop database, on SQLite and on PostgreSQL."""
 
+import gc
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,14 +130,53 @@ def test_private_postgresql_is_reused(postgres_url: str) -> None:
 def test_data_clean_deletes_working_copies_and_keeps_the_dataset(monkeypatch: pytest.MonkeyPatch,
                                                                   capsys: pytest.CaptureFixture) -> None:
     monkeypatch.delenv("BACKENDLAB_DATABASE_URL", raising=False)
-    backendlab.database("clean-me").dispose()
-    copies = list((data_dir() / "workspaces").glob("*.sqlite"))
-    assert copies
+    engine = backendlab.database("clean-me")
+    engine.dispose()
+    del engine  # nobody uses the copy any more
+    gc.collect()
+    copy = data_dir() / "workspaces" / "clean_me.sqlite"
+    assert copy.exists()
 
     assert main(["data", "clean"]) == 0
 
-    assert f"Deleted {len(copies)} working copies" in capsys.readouterr().out
-    assert list((data_dir() / "workspaces").glob("*.sqlite")) == []
+    assert "Deleted " in capsys.readouterr().out
+    assert not copy.exists()
     assert datasets.shop_sqlite("small").exists()
     with backendlab.database("clean-me").connect() as connection:  # made again on demand
         assert connection.execute(sa.text("SELECT count(*) FROM customers")).scalar_one() > 0
+
+
+def test_data_clean_keeps_copies_a_running_kernel_uses(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture) -> None:
+    """A kernel in another process and an engine alive here both keep their copies; what was
+    kept is said; once their users are gone, the next clean deletes them."""
+    monkeypatch.delenv("BACKENDLAB_DATABASE_URL", raising=False)
+    kernel = subprocess.Popen(
+        [sys.executable, "-c", "import sys, backendlab\n"
+         "shop = backendlab.database('used-by-a-kernel')\nprint('ready', flush=True)\nsys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert kernel.stdout.readline().strip() == "ready"
+        here = backendlab.database("used-here")
+        backendlab.database("unused").dispose()
+        gc.collect()
+        folder = data_dir() / "workspaces"
+
+        assert main(["data", "clean"]) == 0
+
+        out = capsys.readouterr().out
+        assert (folder / "used_by_a_kernel.sqlite").exists() and (folder / "used_here.sqlite").exists()
+        assert not (folder / "unused.sqlite").exists()
+        assert "in use by a running kernel or grading run" in out
+        assert "used_by_a_kernel" in out and "used_here" in out
+        assert order_count(here) > 0  # the kept copy still works
+    finally:
+        kernel.communicate("")
+    here.dispose()
+    del here
+    gc.collect()
+
+    assert main(["data", "clean"]) == 0
+
+    assert "Kept" not in capsys.readouterr().out
+    assert list(folder.glob("*.sqlite")) == []
