@@ -53,13 +53,17 @@ class Comparison:
         return self.slow_seconds / max(self.fast_seconds, 1e-9)
 
     @property
-    def outcome(self) -> str:
-        """'×300' when the fast side won; says so plainly when it lost (never '×0')."""
+    def factor(self) -> str:
+        """'×300' (or '×2.5') when the fast side won, '1.4× slower' when it lost — never '×0'."""
         if self.ratio >= 1:
             return f"×{self.ratio:,.0f}" if self.ratio >= 10 else f"×{self.ratio:.1f}"
         slower = 1 / max(self.ratio, 1e-9)
-        times = f"{slower:,.0f}" if slower >= 10 else f"{slower:.1f}"
-        return f"{self.fast_label} was SLOWER here: {times}× slower"
+        return (f"{slower:,.0f}" if slower >= 10 else f"{slower:.1f}") + "× slower"
+
+    @property
+    def outcome(self) -> str:
+        """The factor, naming the fast side plainly when it lost."""
+        return self.factor if self.ratio >= 1 else f"{self.fast_label} was SLOWER here: {self.factor}"
 
     def __str__(self) -> str:
         timings = (f"{self.slow_label}: {readable(self.slow_seconds)}, {self.fast_label}: "

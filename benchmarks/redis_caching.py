@@ -87,10 +87,10 @@ def main() -> None:
           "(medians, measured just now on this machine)")
     rows = [(f"{name}: product-page query vs cache hit", comparison) for name, comparison in hits.items()]
     rows += [(f"{GETS:,} GETs: one by one vs pipeline", piped), (f"{GETS:,} GETs: one by one vs MGET", mget)]
-    print(f"{'':48}{'slow side':>12}{'fast side':>12}{'ratio':>10}")
+    print(f"{'':48}{'slow side':>12}{'fast side':>12}{'ratio':>14}")
     for label, comparison in rows:
         print(f"{label:48}{readable(comparison.slow_seconds):>12}{readable(comparison.fast_seconds):>12}"
-              f"{f'×{comparison.ratio:,.0f}':>10}")
+              f"{comparison.factor:>14}")
     print(f"round trips for {GETS:,} GETs: {alone:,} one by one, {batched} pipelined")
     if not url:
         print("\n(Set BACKENDLAB_DATABASE_URL to add PostgreSQL: "

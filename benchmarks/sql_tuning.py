@@ -137,15 +137,15 @@ def main() -> None:
 
     line("lookup: full scan", lambda r: readable(r.lookup.slow_seconds))
     line("lookup: index search", lambda r: readable(r.lookup.fast_seconds))
-    line("  → index is faster by", lambda r: f"×{r.lookup.ratio:,.0f}")
+    line("  → index search vs full scan", lambda r: r.lookup.factor)
     line("deep page: OFFSET", lambda r: readable(r.page.slow_seconds))
     line("deep page: keyset", lambda r: readable(r.page.fast_seconds))
-    line("  → keyset is faster by", lambda r: f"×{r.page.ratio:,.0f}")
+    line("  → keyset vs OFFSET", lambda r: r.page.factor)
     line("N+1: statements (loop vs JOIN)", lambda r: f"{r.loop_statements} vs {r.join_statements}")
     line("N+1: loop", lambda r: readable(r.n_plus_one.slow_seconds))
     line("N+1: one JOIN", lambda r: readable(r.n_plus_one.fast_seconds))
-    line("  → JOIN is faster by", lambda r: f"×{r.n_plus_one.ratio:,.0f}")
-    line(f"  → with {ROUND_TRIP * 1000:g} ms per round trip", lambda r: f"×{r.n_plus_one_remote.ratio:,.0f}")
+    line("  → one JOIN vs the loop", lambda r: r.n_plus_one.factor)
+    line(f"  → with {ROUND_TRIP * 1000:g} ms per round trip", lambda r: r.n_plus_one_remote.factor)
     if not url:
         print("\n(Set BACKENDLAB_DATABASE_URL to add PostgreSQL: "
               "export BACKENDLAB_DATABASE_URL=$(.venv/bin/python -m backendlab postgres start))")

@@ -23,6 +23,7 @@ def test_comparison_says_plainly_when_the_fast_side_lost() -> None:
     assert "×0" not in text and "×1" not in text
     assert text.startswith("N+1 loop: 25.0 ms, one JOIN: 35.0 ms → one JOIN was SLOWER here: 1.4× slower")
     assert str(Comparison("scan", 0.001, "index", 0.067)).count("67× slower") == 1
+    assert comparison.factor == "1.4× slower"  # for tables (benchmarks)
 
 
 def test_measure_runs_once_to_warm_up_then_repeats() -> None:
