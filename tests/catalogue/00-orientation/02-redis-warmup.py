@@ -117,6 +117,29 @@ def count_view(r, prefix, page, window_seconds):
             except redis.WatchError:
                 continue
 ''',
+            "transaction_helper": '''
+def count_view(r, prefix, page, window_seconds):
+    key = f"{prefix}views:{page}"
+
+    def add_one(pipe):
+        views = int(pipe.get(key) or 0) + 1
+        pipe.multi()
+        if views == 1:
+            pipe.set(key, views, ex=window_seconds)
+        else:
+            pipe.set(key, views, keepttl=True)
+        return views
+
+    return r.transaction(add_one, key, value_from_callable=True)
+''',
+            "registered_script": '''
+def count_view(r, prefix, page, window_seconds):
+    script = r.register_script(
+        "local n = redis.call('INCRBY', KEYS[1], 1) "
+        "if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end "
+        "return n")
+    return script(keys=[f"{prefix}views:{page}"], args=[window_seconds])
+''',
             "set_nx_ex_then_incr": '''
 def count_view(r, prefix, page, window_seconds):
     key = f"{prefix}views:{page}"
