@@ -28,6 +28,10 @@ exec_start = r"""grep '^ExecStart=' shop-api.service | sed 's/.*=//'"""
             "awk_field_2": '''
 exec_start = r"""awk -F= '$1 == "ExecStart" {print $2}' shop-api.service"""
 ''',
+            # A field range counted on this file: it has three "=" after the key, others have more.
+            "cut_counted_fields": '''
+exec_start = r"""grep '^ExecStart=' shop-api.service | cut -d= -f2-4"""
+''',
             # The line number of this file: other unit files have ExecStart= elsewhere.
             "fixed_line_number": '''
 exec_start = r"""sed -n 12p shop-api.service | cut -d= -f2-"""
