@@ -6,11 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
 import backendlab
-from backendlab import datasets, postgres_server
+from backendlab import datasets, postgres_server, sql
 from backendlab.__main__ import main
 from backendlab.errors import CourseError
 from backendlab.paths import data_dir
@@ -120,6 +121,30 @@ def test_a_postgresql_working_copy_has_planner_statistics(postgres_url: str,
         assert {"customers", "orders", "order_items"} <= analyzed
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_template_loaded_without_statistics_is_analyzed_once(postgres_url: str) -> None:
+    """Templates loaded before the loader ran ANALYZE get their statistics when next used."""
+    server = sa.make_url(postgres_url).set(drivername="postgresql")
+    name = f"test_template_{os.getpid()}"
+    libpq = server.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(server.render_as_string(hide_password=False), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            with psycopg.connect(libpq) as conn:  # an old template: complete, never analyzed
+                conn.execute("CREATE TABLE dataset_info (key TEXT, value TEXT)")
+                conn.execute("INSERT INTO dataset_info VALUES ('complete', 'yes')")
+                conn.execute("CREATE TABLE orders AS SELECT g AS id FROM generate_series(1, 5000) g")
+                conn.commit()
+                assert conn.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'orders'"
+                                    ).fetchone() == (0,)
+            assert sql._template_ready(admin, server, name)
+            with psycopg.connect(libpq) as conn:
+                assert conn.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'orders'"
+                                    ).fetchone() != (0,)
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_private_postgresql_is_reused(postgres_url: str) -> None:
