@@ -14,6 +14,8 @@ threads race the same way on a busy 2-core machine.
     gate.wait_until_arrived(); ...; gate.open(); reader.result()
     small = caching.private_server("03-eviction", maxmemory="2mb", maxmemory_policy="allkeys-lru")
     counted = caching.instrument(r)             # counted.round_trips, counted.after("GET", ...)
+    counted.after_round_trip(2, other_server)   # a race at any point, whatever commands are used
+    counted.crash_in_pipeline("INCR")           # the process dies mid-pipeline (MULTI: nothing ran)
 """
 
 from __future__ import annotations
