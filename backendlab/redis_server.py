@@ -165,6 +165,9 @@ def client(name: str = "main", settings: dict[str, str] | None = None,
     return redis.Redis(unix_socket_path=str(socket), decode_responses=decode_responses)
 
 
+_KERNEL_SUFFIXES: dict[str, str] = {}
+
+
 def kernel_suffix(name: str) -> str:
     """A suffix that keeps two kernels running the same notebook out of each other's way.
 
@@ -176,13 +179,16 @@ def kernel_suffix(name: str) -> str:
     suffix = grading_suffix()
     if suffix:
         return suffix
-    owner_file = runtime_dir() / f"owner-{name}"
-    with exclusive_lock(runtime_dir() / f"owner-{name}.lock"):
-        owner = read_number(owner_file)
-        if owner is None or owner == os.getpid() or not process_runs(owner, "python"):
-            owner_file.write_text(f"{os.getpid()}\n")
-            return ""
-    return f"-k{os.getpid()}"
+    if name not in _KERNEL_SUFFIXES:  # decided once per kernel: a notebook never switches keys
+        owner_file = runtime_dir() / f"owner-{name}"
+        with exclusive_lock(runtime_dir() / f"owner-{name}.lock"):
+            owner = read_number(owner_file)
+            if owner is None or owner == os.getpid() or not process_runs(owner, "python"):
+                owner_file.write_text(f"{os.getpid()}\n")
+                _KERNEL_SUFFIXES[name] = ""
+            else:
+                _KERNEL_SUFFIXES[name] = f"-k{os.getpid()}"
+    return _KERNEL_SUFFIXES[name]
 
 
 def _delete_matching(connection: redis.Redis, pattern: str) -> None:

@@ -92,6 +92,7 @@ def test_a_second_kernel_on_the_same_notebook_gets_keys_of_its_own(monkeypatch: 
     own, and neither deletes the other's keys; once the first kernel is gone, its name is free
     again, and a second kernel's leftover keys are deleted once that kernel is gone."""
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setattr(redis_server, "_KERNEL_SUFFIXES", {})
     client = redis_server.client()
     first_tab = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
@@ -105,6 +106,8 @@ def test_a_second_kernel_on_the_same_notebook_gets_keys_of_its_own(monkeypatch: 
     finally:
         first_tab.kill()
         first_tab.wait()
+    assert redis_server.fresh_keyspace(client, "two-tabs") == prefix  # this kernel keeps its keys
+    redis_server._KERNEL_SUFFIXES.clear()  # a kernel started after the first tab closed
     assert redis_server.fresh_keyspace(client, "two-tabs") == "two-tabs:"
     assert client.exists("two-tabs:page") == 0
 
