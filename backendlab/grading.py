@@ -8,6 +8,10 @@ traceback by its last line ("AssertionError: <the check's message>").
 """
 
 import copy
+import os
+import shutil
+import tempfile
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -16,8 +20,11 @@ from nbclient.exceptions import DeadKernelError
 from nbclient.util import run_sync
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
 from traitlets import Bool
+
+from . import grading_kernel
 
 
 def is_graded_test(cell: NotebookNode) -> bool:
@@ -65,13 +72,64 @@ KERNEL_DIED = ("The kernel died while running this cell (os._exit, a crash, or t
                "limit). The rest of the notebook was graded in a fresh kernel.")
 
 
-class ResilientExecute(Execute):
-    """nbgrader's Execute, except that a kernel death costs only the cell that caused it.
+class SandboxedKernelManager(AsyncKernelManager):
+    """Starts each kernel inside a bubblewrap sandbox (``backendlab/grading_kernel.py`` says
+    what it sees), talking to it over ZMQ's ``ipc`` transport (unix sockets in a private
+    folder bound into the sandbox), since the kernel has no network. Where bubblewrap is not
+    usable: an ordinary kernel, and a loud warning in nbgrader's log."""
 
-    nbgrader stops a notebook at a dead kernel, so every later exercise scores 0. Here the
-    kernel is restarted, the cells before the crash are replayed (except graded tests, whose
-    outputs are kept) to rebuild the state, and grading goes on with the next cell.
+    _private: Path | None = None
+    _cgroup: Path | None = None
+
+    async def _async_pre_start_kernel(self, **kw):
+        from . import sandbox  # noqa: PLC0415 - bubblewrap's probe, shared with unit 1
+
+        problem = sandbox.bwrap_problem()
+        if problem:
+            self.log.warning(grading_kernel.UNSANDBOXED_WARNING.format(reason=problem))
+            return await super()._async_pre_start_kernel(**kw)
+        self._private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
+        self.transport = "ipc"
+        self.connection_file = str(self._private / "kernel.json")
+        self.ip = str(self._private / "zmq")
+        self.kernel_spec.interrupt_mode = "message"  # a SIGINT to bwrap would not reach it
+        kernel, kw = await super()._async_pre_start_kernel(**kw)
+        from .paths import data_dir  # noqa: PLC0415
+
+        tag = uuid.uuid4().hex[:8]
+        self._cgroup = grading_kernel.pids_cgroup(tag)
+        cwd = Path(kw.get("cwd") or os.getcwd())
+        command = grading_kernel.sandbox_command(
+            kernel, cwd=cwd, private=self._private, course=Path(os.getcwd()), data=data_dir(),
+            tag=tag, cgroup=self._cgroup, bwrap=shutil.which("bwrap") or "bwrap")
+        return command, kw
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart)
+        if self._private is not None:
+            shutil.rmtree(self._private, ignore_errors=True)
+        if self._cgroup is not None:
+            try:
+                self._cgroup.rmdir()
+            except OSError:
+                pass  # processes still exiting: an empty cgroup left behind is harmless
+
+    cleanup_resources = _async_cleanup_resources
+
+
+class ResilientExecute(Execute):
+    """nbgrader's Execute (used for autograding), with two changes.
+
+    - Every kernel runs in a sandbox (:class:`SandboxedKernelManager`).
+    - A kernel death costs only the cell that caused it. nbgrader stops a notebook at a dead
+      kernel, so every later exercise scores 0. Here the kernel is restarted, the cells before
+      the crash are replayed (except graded tests, whose outputs are kept) to rebuild the
+      state, and grading goes on with the next cell.
     """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        super().__init__(*args, **kwargs)
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         try:

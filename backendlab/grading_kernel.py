@@ -1,14 +1,57 @@
-"""Run first in every kernel nbgrader starts (Validate and autograde; see nbgrader_config.py).
+"""Grading kernels: how each one is confined (bubblewrap) and hardened (run first inside it).
 
 Kept apart from ``backendlab.grading`` on purpose: that module imports nbgrader, which takes
-seconds to import, and this one runs at the start of every grading kernel.
+seconds to import, and ``harden`` runs at the start of every grading kernel.
+
+A submission is code written by someone else, run by the instructor. When autograding
+(``backendlab grade`` / ``nbgrader autograde``), ``backendlab.grading.SandboxedKernelManager``
+starts every kernel through :func:`sandbox_command`, a bubblewrap (``bwrap``) sandbox where the
+kernel sees:
+
+- the system (``/usr``, ``/etc``, …) and the Python environment, read-only;
+- of the course folder only the ``backendlab`` package (read-only) and its own notebook's
+  folder (read-only, its working directory): no ``source/``, no ``gradebook.db``, no
+  ``submitted/``, ``autograded/`` or ``feedback/`` of anybody;
+- the course datasets (``<data folder>/datasets``) read-only, and a private, size-limited
+  folder for its working copies (``<data folder>/workspaces``);
+- its own ``/tmp`` and ``HOME`` (size-limited, in memory), where a private ``redis-server``
+  is started when a notebook needs one (``BACKENDLAB_RUNTIME_DIR`` points there);
+- no network (own network namespace with only its own loopback), except PostgreSQL's unix
+  socket when ``BACKENDLAB_DATABASE_URL`` names one; nbgrader talks to the kernel over unix
+  sockets (ZMQ's ``ipc`` transport) in a private folder bound into the sandbox;
+- only its own processes (own pid namespace: it cannot signal nbgrader), a cap on their
+  number (a fork bomb stops there), its own user namespace (what root can do inside stays
+  inside), and it dies with nbgrader.
+
+Where bubblewrap is not usable, grading still works with ordinary kernels, and says so loudly
+(nbgrader's log, ``backendlab grade``'s summary, README).
 """
 
 import os
 import resource
 import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 GRADING_MEMORY_VARIABLE = "BACKENDLAB_GRADING_MEMORY_GB"
+PROCESSES_VARIABLE = "BACKENDLAB_GRADING_PROCESSES"   # processes and threads per kernel
+TMP_MB_VARIABLE = "BACKENDLAB_GRADING_TMP_MB"         # its /tmp and HOME
+WORKSPACE_MB_VARIABLE = "BACKENDLAB_GRADING_WORKSPACE_MB"  # its database working copies
+SANDBOX_VARIABLE = "BACKENDLAB_GRADING_SANDBOX"       # set to "bwrap" inside the sandbox
+KERNEL_TAG_VARIABLE = "BACKENDLAB_KERNEL_TAG"         # unique per kernel (pids are not, inside)
+SYSTEM_FOLDERS = ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
+PIDS_CGROUPS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
+
+UNSANDBOXED_WARNING = (
+    "WARNING: GRADING KERNELS ARE NOT SANDBOXED ({reason}). Submissions run as you, with "
+    "your rights: a malicious one can read source/ (the solutions), write the gradebook and "
+    "other students' files, and signal your processes. Install bubblewrap (Debian/Ubuntu: "
+    "sudo apt-get install bubblewrap) and make sure user namespaces are allowed."
+)
+
+
+def _setting(name: str, default: int) -> int:
+    return int(float(os.environ.get(name, default)))
 
 
 def harden() -> None:
@@ -17,12 +60,165 @@ def harden() -> None:
     - A memory limit (``$BACKENDLAB_GRADING_MEMORY_GB``, default 4): an answer that allocates
       without end gets a MemoryError in its own cell instead of taking the machine (and every
       other student's grading) down with it.
+    - Inside the sandbox, a limit on processes (``$BACKENDLAB_GRADING_PROCESSES``, default 256)
+      for a non-root user (for root the sandbox's cgroup does it; see ``sandbox_command``).
     - Standard error goes to standard output: nbgrader gives 0 points to a test cell that wrote
       *anything* to stderr, so a correct answer that prints a warning would lose its points.
       Failures are still failures: they are raised errors, not stderr text.
     """
     limit = int(float(os.environ.get(GRADING_MEMORY_VARIABLE, "4")) * 1024**3)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if os.environ.get(SANDBOX_VARIABLE) == "bwrap" and os.getuid() != 0:
+        # Counted per user namespace (Linux ≥ 5.14): this kernel's processes, not the user's.
+        processes = _setting(PROCESSES_VARIABLE, 256)
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
     sys.stdout.flush()
     os.dup2(1, 2)  # C libraries and subprocesses write to file descriptor 2
     sys.stderr = sys.stdout
+
+
+# --- the sandbox ------------------------------------------------------------------------------
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _ancestors_or_self(path: Path, folders: list[Path]) -> bool:
+    """Would binding ``path`` expose one of ``folders`` (it is one of them, or holds one)?"""
+    return any(_inside(folder, path) for folder in folders)
+
+
+def python_folders(course: Path) -> list[Path]:
+    """What the kernel's Python needs, read-only: the environment, the base interpreter, the
+    folders on ``sys.path`` — but never a folder holding the course: of that, only the
+    ``backendlab`` package."""
+    import backendlab  # noqa: PLC0415 - the package the kernel will import
+
+    package = Path(backendlab.__file__).resolve().parent
+    candidates = [Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent,
+                  package, *(Path(entry) for entry in sys.path if entry)]
+    protected = [course, package.parent]
+    folders: list[Path] = []
+    for candidate in candidates:
+        try:
+            path = candidate.resolve()
+        except OSError:
+            continue
+        if not path.is_dir() or path == Path("/") or _ancestors_or_self(path, protected) \
+                or (path / "nbgrader_config.py").exists():  # another course folder
+            continue
+        if any(_inside(path, kept) for kept in folders):
+            continue
+        folders = [kept for kept in folders if not _inside(kept, path)] + [path]
+    return [*folders, package]
+
+
+def _postgres_sockets() -> list[Path]:
+    """PostgreSQL's unix sockets named by ``$BACKENDLAB_DATABASE_URL`` (``?host=<folder>``)."""
+    url = os.environ.get("BACKENDLAB_DATABASE_URL", "")
+    if not url:
+        return []
+    parts = urlsplit(url)
+    hosts = parse_qs(parts.query).get("host", []) + ([parts.hostname] if parts.hostname else [])
+    sockets = []
+    for host in hosts:
+        if host.startswith("/"):
+            sockets += [path for path in Path(host).glob(".s.PGSQL.*") if not path.name.endswith(".lock")]
+    return sockets
+
+
+def needs_network() -> str:
+    """Why the kernel must share the machine's network, or "" (services on TCP ports)."""
+    reasons = []
+    for variable in ("BACKENDLAB_DATABASE_URL", "BACKENDLAB_REDIS_URL"):
+        url = os.environ.get(variable, "")
+        if not url:
+            continue
+        parts = urlsplit(url)
+        socket_only = (parts.scheme == "unix" or (not parts.hostname and (
+            parse_qs(parts.query).get("host", [""])[0].startswith("/"))))
+        if not socket_only:
+            reasons.append(f"{variable} is a network address")
+    return ", ".join(reasons)
+
+
+def pids_cgroup(tag: str) -> Path | None:
+    """A fresh cgroup limiting the kernel's number of processes, where we may make one
+    (root, or a delegated cgroup); None elsewhere (then RLIMIT_NPROC does it, see ``harden``)."""
+    limit = str(_setting(PROCESSES_VARIABLE, 256))
+    for root in PIDS_CGROUPS:
+        if not (root / "cgroup.procs").exists() or not os.access(root, os.W_OK):
+            continue
+        if root == Path("/sys/fs/cgroup") and "pids" not in _read(root / "cgroup.subtree_control"):
+            continue
+        group = root / f"backendlab-grading-{tag}"
+        try:
+            group.mkdir(exist_ok=True)
+            (group / "pids.max").write_text(limit)
+            return group
+        except OSError:
+            try:
+                group.rmdir()
+            except OSError:
+                pass
+    return None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path, data: Path,
+                    tag: str, cgroup: Path | None, bwrap: str = "bwrap") -> list[str]:
+    """The command that runs ``kernel`` (its argv) confined as the module docstring says.
+
+    ``private`` is the kernel's own folder outside (connection file, ZMQ sockets), ``course``
+    the course folder, ``data`` the data folder (datasets, working copies), ``tag`` a short
+    id unique to this kernel, ``cgroup`` its pids cgroup (or None)."""
+    tmp_bytes = _setting(TMP_MB_VARIABLE, 512) * 1024**2
+    workspace_bytes = _setting(WORKSPACE_MB_VARIABLE, 2048) * 1024**2
+    home = "/tmp/home"
+    arguments = [bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                 "--unshare-cgroup-try", "--die-with-parent", "--hostname", "grading"]
+    if not needs_network():
+        arguments.append("--unshare-net")
+    for name in SYSTEM_FOLDERS:
+        path = Path("/") / name
+        if path.is_symlink():
+            arguments += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            arguments += ["--ro-bind", str(path), str(path)]
+    arguments += ["--proc", "/proc", "--dev", "/dev",
+                  "--size", str(tmp_bytes), "--tmpfs", "/tmp", "--dir", home,
+                  "--dir", "/tmp/backendlab-runtime"]
+    for folder in python_folders(course):
+        arguments += ["--ro-bind", str(folder), str(folder)]
+    datasets = data / "datasets"
+    if datasets.is_dir():
+        arguments += ["--ro-bind", str(datasets), str(datasets)]
+    arguments += ["--size", str(workspace_bytes), "--tmpfs", str(data / "workspaces")]
+    for socket in _postgres_sockets():
+        arguments += ["--ro-bind", str(socket), str(socket)]
+    if _ancestors_or_self(cwd.resolve(), [course.resolve()]):  # never the whole course folder
+        cwd = Path(home)
+    else:
+        arguments += ["--ro-bind", str(cwd), str(cwd)]
+    arguments += ["--bind", str(private), str(private), "--chdir", str(cwd)]
+    environment = {"HOME": home, "TMPDIR": "/tmp", "BACKENDLAB_DATA_DIR": str(data),
+                   "BACKENDLAB_RUNTIME_DIR": "/tmp/backendlab-runtime", SANDBOX_VARIABLE: "bwrap",
+                   KERNEL_TAG_VARIABLE: tag, "IPYTHONDIR": f"{home}/.ipython",
+                   "MPLCONFIGDIR": f"{home}/.matplotlib"}
+    for name, value in environment.items():
+        arguments += ["--setenv", name, value]
+    for name in ("XDG_DATA_HOME", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                 "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR",
+                 "JPY_PARENT_PID"):  # its parent is hidden: bwrap's --die-with-parent watches it
+        arguments += ["--unsetenv", name]
+    arguments += ["--", *kernel]
+    if cgroup is not None:  # join the cgroup first: everything started later is counted in it
+        arguments = ["/bin/sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(cgroup),
+                     *arguments]
+    return arguments

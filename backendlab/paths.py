@@ -49,6 +49,9 @@ def grading_suffix() -> str:
     nbgrader sets ``NBGRADER_EXECUTION`` while it validates or autogrades. Two students graded
     at the same time must not share a database copy or a Redis key space, so each grading
     kernel gets its own (named after its process id). A learner's kernel gets no suffix, so
-    re-running a notebook reuses (and resets) the same working copy.
+    re-running a notebook reuses (and resets) the same working copy. In the grading sandbox
+    every kernel has the same process id (its own pid namespace): there it gets a tag.
     """
-    return f"-g{os.getpid()}" if os.environ.get("NBGRADER_EXECUTION") else ""
+    if not os.environ.get("NBGRADER_EXECUTION"):
+        return ""
+    return f"-g{os.environ.get('BACKENDLAB_KERNEL_TAG') or os.getpid()}"
