@@ -7,6 +7,7 @@ hidden block from each test cell, and ``KeepOnlyErrorMessages`` replaces each gr
 traceback by its last line ("AssertionError: <the check's message>").
 """
 
+import asyncio
 import copy
 import os
 import shutil
@@ -109,10 +110,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         if self._private is not None:
             shutil.rmtree(self._private, ignore_errors=True)
         if self._cgroup is not None:
-            try:
-                self._cgroup.rmdir()
-            except OSError:
-                pass  # processes still exiting: an empty cgroup left behind is harmless
+            for _ in range(40):  # its processes are being killed with the sandbox: wait for them
+                try:
+                    self._cgroup.rmdir()
+                    break
+                except OSError:
+                    await asyncio.sleep(0.05)
 
     cleanup_resources = _async_cleanup_resources
 

@@ -110,7 +110,7 @@ def python_folders(course: Path) -> list[Path]:
         if any(_inside(path, kept) for kept in folders):
             continue
         folders = [kept for kept in folders if not _inside(kept, path)] + [path]
-    return [*folders, package]
+    return folders if any(_inside(package, kept) for kept in folders) else [*folders, package]
 
 
 def _postgres_sockets() -> list[Path]:
@@ -206,16 +206,19 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
         cwd = Path(home)
     else:
         arguments += ["--ro-bind", str(cwd), str(cwd)]
-    arguments += ["--bind", str(private), str(private), "--chdir", str(cwd)]
+    arguments += ["--bind", str(private), str(private), "--chdir", str(cwd),
+                  "--remount-ro", "/"]  # the folders bwrap made to hold the binds: read-only
     environment = {"HOME": home, "TMPDIR": "/tmp", "BACKENDLAB_DATA_DIR": str(data),
                    "BACKENDLAB_RUNTIME_DIR": "/tmp/backendlab-runtime", SANDBOX_VARIABLE: "bwrap",
                    KERNEL_TAG_VARIABLE: tag, "IPYTHONDIR": f"{home}/.ipython",
-                   "MPLCONFIGDIR": f"{home}/.matplotlib"}
+                   "MPLCONFIGDIR": f"{home}/.matplotlib",
+                   # its real parent is hidden: pid 1 tells ipykernel not to watch for it
+                   # (bwrap's --die-with-parent does) and not to print console notes
+                   "JPY_PARENT_PID": "1"}
     for name, value in environment.items():
         arguments += ["--setenv", name, value]
     for name in ("XDG_DATA_HOME", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
-                 "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR",
-                 "JPY_PARENT_PID"):  # its parent is hidden: bwrap's --die-with-parent watches it
+                 "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR"):
         arguments += ["--unsetenv", name]
     arguments += ["--", *kernel]
     if cgroup is not None:  # join the cgroup first: everything started later is counted in it

@@ -14,6 +14,7 @@ from nbgrader.api import Gradebook
 
 from backendlab import instructor, sandbox
 from tests import catalogue
+from tests.machine import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = "00-orientation"
@@ -50,6 +51,56 @@ CORPUS = {
                    {(SQL, "ex1-test")}),
 }
 
+# Attacks that worked before grading kernels were sandboxed. Each answer is run from its
+# notebook's folder, autograded/<student>/<unit>/, so the course folder is ../../../ from there.
+# Only run where the sandbox works: unconfined, they would do what they say on this machine.
+MARKER = "pwned-by-a-submission.txt"
+ATTACKS = {
+    # the solutions are in source/: copy the answer from there (passes every test, unsandboxed)
+    "reads-source": ("source", {SQL: {"ex1-answer": (
+        "import glob, json\norders_by_status = None\n"
+        "for path in glob.glob('../../../source/*/01-sql-warmup.ipynb'):\n"
+        "    for cell in json.load(open(path))['cells']:\n"
+        "        if cell.get('id') == 'ex1-answer':\n"
+        "            exec(''.join(cell['source']))")}},
+        {(SQL, "ex1-test")}),
+    # full marks for everybody, straight into the gradebook
+    "writes-gradebook": ("source", {SQL: {"ex2-answer": (
+        "import sqlite3\n"
+        "book = sqlite3.connect('../../../gradebook.db', timeout=60)\n"
+        "book.execute('UPDATE grade SET auto_score = max_score')\nbook.commit()")}},
+        {(SQL, "ex2-test")}),
+    # other students' submissions and autograded copies (and the course folder) get a file;
+    # their notebooks are replaced by an empty one
+    "writes-other-students": ("source", {REDIS: {"ex3-answer": (
+        "import glob, pathlib\n"
+        "for folder in ['../../..', *glob.glob('../../../*/*/00-orientation')]:\n"
+        "    try:\n"
+        f"        pathlib.Path(folder, {MARKER!r}).write_text('pwned')\n"
+        "        for notebook in glob.glob(folder + '/*.ipynb'):\n"
+        "            pathlib.Path(notebook).write_text('{}')\n"
+        "    except OSError:\n"
+        "        pass")}},
+        {(REDIS, "ex3-test")}),
+    # kill the grading process (nbgrader is the kernel's parent, unsandboxed)
+    "kills-grader": ("source", {SQL: {"ex2-answer": (
+        "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")}}, {(SQL, "ex2-test")}),
+    # a fork bomb (bounded here, in case the sandbox ever stops bounding it)
+    "fork-bomb": ("source", {SQL: {"ex1-answer": (
+        "import os, time\n"
+        "for _ in range(3000):\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(600)\n"
+        "        os._exit(0)")}}, {(SQL, "ex1-test")}),
+    # fill the disk (bounded here at 3 GB, in case the sandbox ever stops bounding it)
+    "fills-disk": ("source", {REDIS: {"ex3-answer": (
+        "import os, tempfile\n"
+        "for folder in (tempfile.gettempdir(), os.path.expanduser('~'), '.'):\n"
+        "    with open(os.path.join(folder, 'filler'), 'wb') as filler:\n"
+        "        for _ in range(300):\n"
+        "            filler.write(bytes(10**7))")}}, {(REDIS, "ex3-test")}),
+}
+
 
 def write_submission(course: Path, unit: str, student: str, based_on: Path,
                      changes: dict[str, dict[str, str | None]]) -> None:
@@ -72,17 +123,27 @@ def write_submission(course: Path, unit: str, student: str, based_on: Path,
         nbformat.write(notebook, folder / path.name)
 
 
+def sandboxed() -> bool:
+    return not instructor.sandbox_problem()
+
+
+def corpus() -> dict:
+    """The class to grade: the attacks too where grading kernels are sandboxed."""
+    return {**CORPUS, **ATTACKS} if sandboxed() else CORPUS
+
+
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
     course = tmp_path_factory.mktemp("class")
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "source" / UNIT, course / "source" / UNIT)
     shutil.copytree(ROOT / "release" / UNIT, course / "release" / UNIT)
-    for student, (based_on, changes, _) in CORPUS.items():
+    for student, (based_on, changes, _) in corpus().items():
         write_submission(course, UNIT, student, course / based_on / UNIT, changes)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BACKENDLAB_CELL_TIMEOUT", "5")  # loops and sleeps are stopped sooner
         patch.setenv("BACKENDLAB_GRADING_MEMORY_GB", "2")
+        patch.setenv("BACKENDLAB_GRADING_TMP_MB", "64")  # a full disk is reached sooner
         results = instructor.grade_unit(course, UNIT, jobs=2)
     return course, results
 
@@ -90,14 +151,17 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
 def test_every_submission_is_graded(graded_class: tuple[Path, list]) -> None:
     """Is every student graded, however broken the submission?"""
     _, results = graded_class
-    assert {result.student for result in results} == set(CORPUS)
+    assert {result.student for result in results} == set(corpus())
     assert [result.student for result in results if result.problem] == []
 
 
-@pytest.mark.parametrize("student", CORPUS)
+@pytest.mark.parametrize("student", [*CORPUS, *ATTACKS])
 def test_each_exercise_scores_what_it_deserves(graded_class: tuple[Path, list], student: str) -> None:
     course, _ = graded_class
-    zeros = CORPUS[student][2]
+    if student not in corpus():
+        missing(f"grading kernels are not sandboxed here ({instructor.sandbox_problem()}): "
+                f"the attack {student!r} is not run")
+    zeros = corpus()[student][2]
     with Gradebook(instructor.gradebook_url(course)) as gradebook:
         submission = gradebook.find_submission(UNIT, student)
         scores = {(nb.name + ".ipynb", grade.name): (grade.auto_score or 0, grade.max_score)
@@ -122,8 +186,48 @@ def test_regrading_one_student_changes_nobody_else(graded_class: tuple[Path, lis
     again = instructor.grade_unit(course, UNIT, students=["hard-coded"])
     assert [(r.student, r.score) for r in again] == [("hard-coded", 0)]
     after = {r.student: (r.score, r.failed) for r in
-             (instructor.read_result(course, UNIT, s) for s in CORPUS)}
+             (instructor.read_result(course, UNIT, s) for s in corpus())}
     assert after == {r.student: (r.score, r.failed) for r in before}
+    runs = [path for path in (course / "grading-logs" / UNIT).iterdir() if path.is_dir()]
+    assert len(runs) == 2, "each run keeps its own logs"
+
+
+def test_attacks_leave_the_course_folder_alone(graded_class: tuple[Path, list]) -> None:
+    """Nothing a submission wrote lands in the course folder; every notebook is still one."""
+    course, _ = graded_class
+    if not sandboxed():
+        missing(f"grading kernels are not sandboxed here ({instructor.sandbox_problem()})")
+    assert sorted(course.rglob(MARKER)) == []
+    assert sorted(course.rglob("filler")) == []
+    for notebook in course.glob("*/*/00-orientation/*.ipynb"):
+        assert nbformat.read(notebook, 4).cells, notebook
+
+
+def test_the_summary_says_how_kernels_were_confined(graded_class: tuple[Path, list],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sandboxed: said in one line. Not sandboxed: said loudly, with the reason."""
+    _, results = graded_class
+    if sandboxed():
+        assert "sandboxed with bubblewrap" in instructor.summary(results)
+    monkeypatch.setattr(sandbox, "bwrap_problem", lambda: "it is not installed")
+    table = instructor.summary(results)
+    assert "GRADING KERNELS ARE NOT SANDBOXED (it is not installed)" in table
+
+
+def test_a_second_grading_of_the_unit_refuses(graded_class: tuple[Path, list]) -> None:
+    course, _ = graded_class
+    with instructor.GradingLock(course, UNIT), \
+            pytest.raises(instructor.CourseError, match="already being graded"):
+        instructor.grade_unit(course, UNIT, students=["solution"])
+
+
+@pytest.mark.parametrize("jobs", [0, -1])
+def test_jobs_are_checked_before_anything_is_deleted(graded_class: tuple[Path, list],
+                                                     jobs: int) -> None:
+    course, _ = graded_class
+    with pytest.raises(instructor.CourseError, match="--jobs must be a whole number"):
+        instructor.grade_unit(course, UNIT, jobs=jobs)
+    assert (course / "autograded" / "solution" / UNIT / SQL).exists()
 
 
 def test_unknown_student_is_explained(graded_class: tuple[Path, list]) -> None:
