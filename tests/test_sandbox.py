@@ -453,3 +453,147 @@ def test_the_probe_leaves_nothing_behind() -> None:
     sandbox.bwrap_problem()
     after = set(Path(tempfile.gettempdir()).glob("backendlab-probe-*"))
     assert after <= before
+
+
+# --- the grading kernels' sandbox (backendlab/grading_kernel.py) -----------------------------
+
+PROBE = textwrap.dedent("""
+    import json, os, socket, sys
+    seen = {}
+    def attempt(name, action):
+        try:
+            seen[name] = action()
+        except OSError as error:
+            seen[name] = type(error).__name__
+    attempt("course", lambda: sorted(os.listdir(sys.argv[1])))
+    attempt("source", lambda: open(os.path.join(sys.argv[1], "source", "answer.txt")).read())
+    attempt("gradebook", lambda: open(os.path.join(sys.argv[1], "gradebook.db")).read())
+    attempt("gradebook-write", lambda: open(os.path.join(sys.argv[1], "gradebook.db"), "w").write("x"))
+    attempt("notebook", lambda: open("notebook.ipynb").read())
+    attempt("write-cwd", lambda: open("new.txt", "w").write("x"))
+    attempt("write-tmp", lambda: open("/tmp/new.txt", "w").write("x"))
+    attempt("write-home", lambda: open(os.path.expanduser("~/new.txt"), "w").write("x"))
+    attempt("network", lambda: socket.create_connection(("127.0.0.1", int(sys.argv[2])), 2) and "connected")
+    attempt("parent", lambda: os.getppid())
+    print(json.dumps(seen))
+""")
+
+
+def run_in_grading_sandbox(course: Path, code: str, *arguments: str,
+                           cgroup: Path | None = None) -> subprocess.CompletedProcess:
+    from backendlab import grading_kernel  # noqa: PLC0415
+    from backendlab.paths import data_dir  # noqa: PLC0415
+
+    notebook_folder = course / "autograded" / "alice" / "unit"
+    private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
+    try:
+        command = grading_kernel.sandbox_command(
+            [sys.executable, "-c", code, *arguments], cwd=notebook_folder, private=private,
+            course=course, data=data_dir(), tag="test", cgroup=cgroup)
+        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """A course folder with solutions, a gradebook and one student's notebook."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "answer.txt").write_text("42")
+    (tmp_path / "gradebook.db").write_text("grades")
+    (tmp_path / "nbgrader_config.py").write_text("")
+    (tmp_path / "autograded" / "alice" / "unit").mkdir(parents=True)
+    (tmp_path / "autograded" / "alice" / "unit" / "notebook.ipynb").write_text("{}")
+    return tmp_path
+
+
+def test_a_grading_kernel_sees_only_its_notebooks_folder(bwrap: None, course: Path) -> None:
+    """No course folder, no solutions, no gradebook, no network, no parent to signal; its
+    notebook read-only; its own /tmp and HOME."""
+    import json  # noqa: PLC0415
+    import socket  # noqa: PLC0415
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        done = run_in_grading_sandbox(course, PROBE, str(course), str(port))
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.splitlines()[-1])
+    assert seen["course"] == ["autograded"]  # only the path down to its own folder
+    assert seen["source"] == seen["gradebook"] == "FileNotFoundError"
+    assert seen["notebook"] == "{}"
+    assert seen["write-cwd"] == "OSError"  # read-only file system
+    assert seen["write-tmp"] == seen["write-home"] == 1
+    assert seen["network"] != "connected"
+    assert seen["parent"] == 1  # the sandbox's own init: nbgrader is not visible
+    assert (course / "gradebook.db").read_text() == "grades"
+    assert not (course / "autograded" / "alice" / "unit" / "new.txt").exists()
+
+
+def test_the_python_folders_never_include_the_course(course: Path) -> None:
+    from backendlab import grading_kernel  # noqa: PLC0415
+
+    folders = grading_kernel.python_folders(course)
+    assert not any(course == folder or course in folder.parents or folder in course.parents
+                   for folder in folders)
+    assert not any((folder / "nbgrader_config.py").exists() for folder in folders)
+    assert Path(sys.prefix).resolve() in folders
+
+
+def test_a_grading_kernel_can_still_use_the_shell_sandbox(bwrap: None, course: Path) -> None:
+    """Unit 1's notebooks run bubblewrap inside the grading kernel's bubblewrap."""
+    done = run_in_grading_sandbox(course, "from backendlab import sandbox\n"
+                                          "r = sandbox.run('echo hi > f; cat f')\n"
+                                          "print(r.isolation, r.stdout.strip())")
+    assert done.stdout.split() == ["bwrap", "hi"], done.stdout + done.stderr
+
+
+def test_a_fork_bomb_in_a_grading_kernel_stops_at_the_process_limit(
+        bwrap: None, course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from backendlab import grading_kernel  # noqa: PLC0415
+
+    monkeypatch.setenv(grading_kernel.PROCESSES_VARIABLE, "40")
+    cgroup = grading_kernel.pids_cgroup("test-fork")
+    if cgroup is None and os.getuid() == 0:
+        missing("no pids cgroup can be made here, and root ignores RLIMIT_NPROC")
+    bomb = textwrap.dedent("""
+        import os, time
+        from backendlab import grading_kernel
+        grading_kernel.harden()
+        forked = 0
+        try:
+            for _ in range(1000):  # bounded, in case the limit does not hold
+                if os.fork() == 0:
+                    time.sleep(60)
+                    os._exit(0)
+                forked += 1
+        except OSError:
+            pass
+        print(forked)
+    """)
+    try:
+        done = run_in_grading_sandbox(course, bomb, cgroup=cgroup)
+    finally:
+        if cgroup is not None:
+            for _ in range(40):
+                try:
+                    cgroup.rmdir()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+    assert 0 < int(done.stdout.split()[-1]) < 40, done.stdout + done.stderr
+
+
+def test_a_grading_kernels_disk_is_limited(bwrap: None, course: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKENDLAB_GRADING_TMP_MB", "16")
+    done = run_in_grading_sandbox(course, textwrap.dedent("""
+        written = 0
+        try:
+            with open('/tmp/filler', 'wb') as filler:
+                for _ in range(100):  # bounded: 1 GB
+                    filler.write(bytes(10**7))
+                    written += 1
+        except OSError as error:
+            print(error.strerror, written)
+    """))
+    assert done.stdout.split()[-1] == "1", done.stdout + done.stderr
