@@ -99,9 +99,12 @@ class SandboxedKernelManager(AsyncKernelManager):
 
         tag = uuid.uuid4().hex[:8]
         self._cgroup = grading_kernel.pids_cgroup(tag)
-        cwd = Path(kw.get("cwd") or os.getcwd())
+        cwd = Path(kw.get("cwd") or os.getcwd()).resolve()
+        # nbgrader runs in the course folder, and grades in <course>/autograded/<student>/<unit>
+        course = next((folder for folder in cwd.parents
+                       if (folder / "nbgrader_config.py").exists()), Path(os.getcwd()))
         command = grading_kernel.sandbox_command(
-            kernel, cwd=cwd, private=self._private, course=Path(os.getcwd()), data=data_dir(),
+            kernel, cwd=cwd, private=self._private, course=course, data=data_dir(),
             tag=tag, cgroup=self._cgroup, bwrap=shutil.which("bwrap") or "bwrap")
         return command, kw
 

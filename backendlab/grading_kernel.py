@@ -16,6 +16,7 @@ kernel sees:
   folder for its working copies (``<data folder>/workspaces``);
 - its own ``/tmp`` and ``HOME`` (size-limited, in memory), where a private ``redis-server``
   is started when a notebook needs one (``BACKENDLAB_RUNTIME_DIR`` points there);
+- of the grader's environment variables only the harmless ones (``KEPT_VARIABLES``);
 - no network (own network namespace with only its own loopback), except PostgreSQL's unix
   socket when ``BACKENDLAB_DATABASE_URL`` names one; nbgrader talks to the kernel over unix
   sockets (ZMQ's ``ipc`` transport) in a private folder bound into the sandbox;
@@ -39,6 +40,12 @@ TMP_MB_VARIABLE = "BACKENDLAB_GRADING_TMP_MB"         # its /tmp and HOME
 WORKSPACE_MB_VARIABLE = "BACKENDLAB_GRADING_WORKSPACE_MB"  # its database working copies
 SANDBOX_VARIABLE = "BACKENDLAB_GRADING_SANDBOX"       # set to "bwrap" inside the sandbox
 KERNEL_TAG_VARIABLE = "BACKENDLAB_KERNEL_TAG"         # unique per kernel (pids are not, inside)
+# What a kernel gets of the grader's environment (nothing else: no API tokens or passwords,
+# which an answer could print into its output, and so into the feedback its author gets).
+KEPT_VARIABLES = {"PATH", "LANG", "LANGUAGE", "TZ", "TERM", "USER", "LOGNAME", "SHELL",
+                  "PYTHONPATH", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE", "VIRTUAL_ENV",
+                  "PLOOMBER_STATS_ENABLED", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"}
+KEPT_PREFIXES = ("LC_", "BACKENDLAB_", "NBGRADER_", "JPY_SESSION")
 SYSTEM_FOLDERS = ("usr", "etc", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
 PIDS_CGROUPS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
 
@@ -208,18 +215,18 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
         arguments += ["--ro-bind", str(cwd), str(cwd)]
     arguments += ["--bind", str(private), str(private), "--chdir", str(cwd),
                   "--remount-ro", "/"]  # the folders bwrap made to hold the binds: read-only
-    environment = {"HOME": home, "TMPDIR": "/tmp", "BACKENDLAB_DATA_DIR": str(data),
+    passed = {name: value for name, value in os.environ.items()
+              if name in KEPT_VARIABLES or name.startswith(KEPT_PREFIXES)}
+    environment = {**passed, "HOME": home, "TMPDIR": "/tmp", "BACKENDLAB_DATA_DIR": str(data),
                    "BACKENDLAB_RUNTIME_DIR": "/tmp/backendlab-runtime", SANDBOX_VARIABLE: "bwrap",
                    KERNEL_TAG_VARIABLE: tag, "IPYTHONDIR": f"{home}/.ipython",
                    "MPLCONFIGDIR": f"{home}/.matplotlib",
                    # its real parent is hidden: pid 1 tells ipykernel not to watch for it
                    # (bwrap's --die-with-parent does) and not to print console notes
                    "JPY_PARENT_PID": "1"}
+    arguments.append("--clearenv")  # no tokens or passwords from the instructor's environment
     for name, value in environment.items():
         arguments += ["--setenv", name, value]
-    for name in ("XDG_DATA_HOME", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
-                 "JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR"):
-        arguments += ["--unsetenv", name]
     arguments += ["--", *kernel]
     if cgroup is not None:  # join the cgroup first: everything started later is counted in it
         arguments = ["/bin/sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(cgroup),

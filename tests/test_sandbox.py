@@ -475,6 +475,7 @@ PROBE = textwrap.dedent("""
     attempt("write-home", lambda: open(os.path.expanduser("~/new.txt"), "w").write("x"))
     attempt("network", lambda: socket.create_connection(("127.0.0.1", int(sys.argv[2])), 2) and "connected")
     attempt("parent", lambda: os.getppid())
+    attempt("token", lambda: os.environ.get("GITHUB_TOKEN", "none"))
     print(json.dumps(seen))
 """)
 
@@ -507,11 +508,14 @@ def course(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_a_grading_kernel_sees_only_its_notebooks_folder(bwrap: None, course: Path) -> None:
-    """No course folder, no solutions, no gradebook, no network, no parent to signal; its
-    notebook read-only; its own /tmp and HOME."""
+def test_a_grading_kernel_sees_only_its_notebooks_folder(bwrap: None, course: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No course folder, no solutions, no gradebook, no network, no parent to signal, no
+    secrets from the grader's environment; its notebook read-only; its own /tmp and HOME."""
     import json  # noqa: PLC0415
     import socket  # noqa: PLC0415
+
+    monkeypatch.setenv("GITHUB_TOKEN", "s3cret")
 
     with socket.create_server(("127.0.0.1", 0)) as listener:
         port = listener.getsockname()[1]
@@ -525,6 +529,7 @@ def test_a_grading_kernel_sees_only_its_notebooks_folder(bwrap: None, course: Pa
     assert seen["write-tmp"] == seen["write-home"] == 1
     assert seen["network"] != "connected"
     assert seen["parent"] == 1  # the sandbox's own init: nbgrader is not visible
+    assert seen["token"] == "none"
     assert (course / "gradebook.db").read_text() == "grades"
     assert not (course / "autograded" / "alice" / "unit" / "new.txt").exists()
 
