@@ -134,6 +134,30 @@ def _postgres_sockets() -> list[Path]:
     return sockets
 
 
+def _reach_postgres(private: Path, arguments: list[str]) -> str:
+    """Make PostgreSQL's unix sockets reachable in the sandbox; return the database URL the
+    kernel must use ("" when there is nothing to change).
+
+    As root the sockets sit in a folder only the ``postgres`` user may enter, which root in
+    the sandbox's user namespace may not: the sockets are hard-linked into the kernel's
+    private folder instead (a socket is found by its inode, whatever its name). Elsewhere
+    (a user's own runtime folder) they are bound read-only where they are."""
+    url = os.environ.get("BACKENDLAB_DATABASE_URL", "")
+    sockets = _postgres_sockets()
+    if not sockets:
+        return ""
+    linked = private / "pg"
+    linked.mkdir(exist_ok=True)
+    try:
+        for socket in sockets:
+            os.link(socket, linked / socket.name)
+    except OSError:  # another file system: bind them where they are
+        for socket in sockets:
+            arguments += ["--ro-bind", str(socket), str(socket)]
+        return ""
+    return url.replace(str(sockets[0].parent), str(linked))
+
+
 def needs_network() -> str:
     """Why the kernel must share the machine's network, or "" (services on TCP ports)."""
     reasons = []
@@ -207,8 +231,7 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
     if datasets.is_dir():
         arguments += ["--ro-bind", str(datasets), str(datasets)]
     arguments += ["--size", str(workspace_bytes), "--tmpfs", str(data / "workspaces")]
-    for socket in _postgres_sockets():
-        arguments += ["--ro-bind", str(socket), str(socket)]
+    database_url = _reach_postgres(private, arguments)
     if _ancestors_or_self(cwd.resolve(), [course.resolve()]):  # never the whole course folder
         cwd = Path(home)
     else:
@@ -217,6 +240,8 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
                   "--remount-ro", "/"]  # the folders bwrap made to hold the binds: read-only
     passed = {name: value for name, value in os.environ.items()
               if name in KEPT_VARIABLES or name.startswith(KEPT_PREFIXES)}
+    if database_url:
+        passed["BACKENDLAB_DATABASE_URL"] = database_url
     environment = {**passed, "HOME": home, "TMPDIR": "/tmp", "BACKENDLAB_DATA_DIR": str(data),
                    "BACKENDLAB_RUNTIME_DIR": "/tmp/backendlab-runtime", SANDBOX_VARIABLE: "bwrap",
                    KERNEL_TAG_VARIABLE: tag, "IPYTHONDIR": f"{home}/.ipython",
