@@ -83,9 +83,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     _cgroup: Path | None = None
 
     async def _async_pre_start_kernel(self, **kw):
-        from . import sandbox  # noqa: PLC0415 - bubblewrap's probe, shared with unit 1
-
-        problem = sandbox.bwrap_problem()
+        problem = grading_kernel.grading_sandbox_problem()
         if problem:
             self.log.warning(grading_kernel.UNSANDBOXED_WARNING.format(reason=problem))
             return await super()._async_pre_start_kernel(**kw)

@@ -28,6 +28,7 @@ Where bubblewrap is not usable, grading still works with ordinary kernels, and s
 (nbgrader's log, ``backendlab grade``'s summary, README).
 """
 
+import functools
 import os
 import resource
 import sys
@@ -200,6 +201,41 @@ def _read(path: Path) -> str:
         return path.read_text()
     except OSError:
         return ""
+
+
+def grading_sandbox_problem() -> str:
+    """Why grading kernels cannot be sandboxed here, or "" when they can: bubblewrap must be
+    usable at all (``sandbox.bwrap_problem``) and run this module's sandbox (an old bwrap
+    lacks options such as ``--size``; some systems forbid user namespaces)."""
+    from . import sandbox  # noqa: PLC0415 - not needed inside kernels
+
+    return sandbox.bwrap_problem() or _probe()
+
+
+@functools.cache
+def _probe() -> str:
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    from .paths import data_dir  # noqa: PLC0415
+
+    private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
+    try:
+        command = sandbox_command(["true"], cwd=private, private=private, course=Path.cwd(),
+                                  data=data_dir(), tag="probe", cgroup=None,
+                                  bwrap=shutil.which("bwrap") or "bwrap")
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=30, check=False)
+        if done.returncode != 0:
+            said = done.stderr.decode(errors="replace").strip().splitlines()
+            return ("it cannot run the grading sandbox: "
+                    f"{said[-1] if said else f'exit code {done.returncode}'}")
+        return ""
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"it cannot run the grading sandbox: {error}"
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path, data: Path,

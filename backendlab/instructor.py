@@ -101,9 +101,7 @@ def logs_folder(course: Path, unit: str) -> Path:
 
 def sandbox_problem() -> str:
     """Why grading kernels will not be sandboxed here, or "" when they will be."""
-    from . import sandbox  # noqa: PLC0415
-
-    return sandbox.bwrap_problem()
+    return grading_kernel.grading_sandbox_problem()
 
 
 def sandbox_status() -> str:

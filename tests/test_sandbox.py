@@ -602,3 +602,27 @@ def test_a_grading_kernels_disk_is_limited(bwrap: None, course: Path,
             print(error.strerror, written)
     """))
     assert done.stdout.split()[-1] == "1", done.stdout + done.stderr
+
+
+def test_a_bwrap_that_cannot_run_the_grading_sandbox_means_the_announced_fallback(
+        bwrap: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An old bubblewrap (no --size) passes the shell's probe but not the grading sandbox's:
+    grading then says why it is not sandboxed instead of failing every kernel."""
+    from backendlab import grading_kernel, instructor  # noqa: PLC0415
+
+    fake = tmp_path / "bwrap"
+    fake.write_text(f'#!/bin/sh\ncase "$*" in *--size*) echo "bwrap: Unknown option --size" >&2; '
+                    f'exit 1;; esac\nexec {shutil.which("bwrap")} "$@"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    sandbox.bwrap_problem.cache_clear()
+    grading_kernel._probe.cache_clear()
+    try:
+        assert sandbox.bwrap_problem() == ""
+        assert grading_kernel.grading_sandbox_problem() == (
+            "it cannot run the grading sandbox: bwrap: Unknown option --size")
+        assert "GRADING KERNELS ARE NOT SANDBOXED (it cannot run the grading sandbox" in \
+            instructor.sandbox_status()
+    finally:
+        sandbox.bwrap_problem.cache_clear()
+        grading_kernel._probe.cache_clear()
