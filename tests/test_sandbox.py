@@ -476,6 +476,7 @@ PROBE = textwrap.dedent("""
     attempt("network", lambda: socket.create_connection(("127.0.0.1", int(sys.argv[2])), 2) and "connected")
     attempt("parent", lambda: os.getppid())
     attempt("token", lambda: os.environ.get("GITHUB_TOKEN", "none"))
+    attempt("shadow", lambda: open("/etc/shadow").read() if os.path.exists("/etc/shadow") else "")
     print(json.dumps(seen))
 """)
 
@@ -530,6 +531,7 @@ def test_a_grading_kernel_sees_only_its_notebooks_folder(bwrap: None, course: Pa
     assert seen["network"] != "connected"
     assert seen["parent"] == 1  # the sandbox's own init: nbgrader is not visible
     assert seen["token"] == "none"
+    assert "root:" not in seen["shadow"]  # password hashes hidden (root could read them)
     assert (course / "gradebook.db").read_text() == "grades"
     assert not (course / "autograded" / "alice" / "unit" / "new.txt").exists()
 
