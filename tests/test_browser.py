@@ -83,6 +83,11 @@ def open_notebook(page: "sync_api.Page", base: str, path: str) -> "sync_api.Loca
     panel = page.locator("#jp-main-dock-panel .jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
         state="attached", timeout=120_000)
+    # The indicator above is "idle" before a kernel exists too: wait for the status bar to
+    # name the kernel and call it idle (on a busy machine the kernel starts seconds later).
+    status = page.locator("#jp-main-statusbar")
+    sync_api.expect(status).not_to_contain_text("No Kernel", timeout=120_000)
+    sync_api.expect(status).to_contain_text("| Idle", timeout=120_000)
     return panel
 
 
