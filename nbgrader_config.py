@@ -14,7 +14,7 @@ from nbgrader.preprocessors import (
                                     SaveAutoGrades,
 )
 
-from backendlab.grading import KeepOnlyErrorMessages, ResilientExecute
+from backendlab.grading.preprocessors import KeepOnlyErrorMessages, ResilientExecute
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -36,12 +36,12 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = int(os.environ.get("BACKENDLAB_CELL_TIMEOUT", "60"))
 c.Execute.interrupt_on_timeout = True
 # Every kernel nbgrader starts gets a memory limit and stderr folded into stdout
-# (backendlab/grading_kernel.py says why). Setting extra_arguments replaces nbgrader's default
+# (backendlab/grading/kernel.py says why). Setting extra_arguments replaces nbgrader's default
 # (history kept in memory), so it is repeated here: a history file shared by parallel grading
 # kernels is slow to open.
 c.Execute.extra_arguments = [
     "--HistoryManager.hist_file=:memory:",
-    "--IPKernelApp.exec_lines=import backendlab.grading_kernel; backendlab.grading_kernel.harden()",
+    "--IPKernelApp.exec_lines=import backendlab.grading.kernel; backendlab.grading.kernel.harden()",
 ]
 
 # A kernel that dies (os._exit, a crash) costs only the exercise that killed it.

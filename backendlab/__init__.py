@@ -10,8 +10,8 @@ Notebooks import only what they need from here, so they stay short and readable:
 
 from . import check
 from .errors import CourseError
-from .redis_server import client as redis_client
-from .redis_server import fresh_keyspace
+from .services.redis_server import client as redis_client
+from .services.redis_server import fresh_keyspace
 from .sql import database, describe, engine_kind
 
 __all__ = ["CourseError", "check", "database", "describe", "engine_kind", "fresh_keyspace",

@@ -31,7 +31,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _postgres(args: argparse.Namespace) -> int:
-    from . import postgres_server  # noqa: PLC0415
+    from .services import postgres_server  # noqa: PLC0415
 
     if args.action == "start":
         # Only the URL goes to stdout, so that  URL=$(backendlab postgres start)  works;
@@ -54,7 +54,7 @@ def _postgres(args: argparse.Namespace) -> int:
 
 
 def _redis(args: argparse.Namespace) -> int:
-    from . import redis_server  # noqa: PLC0415
+    from .services import redis_server  # noqa: PLC0415
 
     if args.action == "start":
         socket = redis_server.ensure_running()
@@ -91,7 +91,7 @@ def _data(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from . import instructor  # noqa: PLC0415
+    from .grading import instructor  # noqa: PLC0415
 
     course = Path.cwd()
     if not (course / "nbgrader_config.py").exists():
@@ -103,9 +103,9 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _export_student(args: argparse.Namespace) -> int:
-    from . import instructor  # noqa: PLC0415
+    from .grading import student_copy  # noqa: PLC0415
 
-    copied = instructor.export_student_copy(Path.cwd(), Path(args.folder))
+    copied = student_copy.export_student_copy(Path.cwd(), Path(args.folder))
     print(f"Wrote {', '.join(copied)} to {args.folder}: no source/, tests/ or grading files.")
     return 0
 

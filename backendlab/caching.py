@@ -39,7 +39,7 @@ from redis.backoff import NoBackoff
 from redis.client import Pipeline
 from redis.retry import Retry
 
-from . import redis_server
+from .services import redis_server
 from .errors import CourseError
 
 # The "product page": a product and how often it sold. There is no index on

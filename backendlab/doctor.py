@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from . import paths, postgres_server, redis_server
+from . import paths
+from .services import postgres_server, redis_server
 from .errors import CourseError
 
 MINIMUM_PYTHON = (3, 11)

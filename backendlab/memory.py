@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psutil
 
-from . import postgres_server
+from .services import postgres_server
 from ._process import process_runs, read_number
 from .paths import data_dir, runtime_dir
 

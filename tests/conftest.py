@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from backendlab import postgres_server, redis_server
+from backendlab.services import postgres_server, redis_server
 from backendlab.errors import CourseError
 from tests.machine import missing
 

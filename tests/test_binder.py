@@ -37,7 +37,7 @@ import nbformat
 import psutil
 import pytest
 
-from backendlab.grading import cell_failed
+from backendlab.grading.preprocessors import cell_failed
 from tests.machine import missing
 from tests.test_environment_files import environment_yml, split_dependencies
 
@@ -298,7 +298,8 @@ def test_postgres_starts_on_demand_as_the_binder_user(binder: Binder) -> None:
 FULL_SCALE_WORKLOAD = """
 import json, os, resource
 import backendlab
-from backendlab import memory, postgres_server
+from backendlab import memory
+from backendlab.services import postgres_server
 
 r = backendlab.redis_client()
 keys = backendlab.fresh_keyspace(r, "binder-memory")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from backendlab import instructor
+from backendlab.grading import student_copy
 from tests.lab_server import TOKEN, course_lab
 from tests.machine import missing
 
@@ -46,7 +46,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         missing("Chromium is not installed (Debian: sudo apt-get install chromium)")
     scratch = tmp_path_factory.mktemp("browser")
     course = scratch / "course"
-    instructor.export_student_copy(ROOT, course)
+    student_copy.export_student_copy(ROOT, course)
     # The copy uses the environment `./course` already made here. `./course` reinstalls when
     # pyproject.toml is newer than the environment; that would point our environment at the
     # copy, so the copy's pyproject.toml is dated before the last install.

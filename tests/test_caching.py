@@ -13,7 +13,8 @@ import pytest
 import redis
 
 import backendlab
-from backendlab import caching, redis_server
+from backendlab import caching
+from backendlab.services import redis_server
 from backendlab.errors import CourseError
 
 

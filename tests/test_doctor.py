@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from backendlab import __main__ as cli
-from backendlab import datasets, doctor, redis_server
+from backendlab import datasets, doctor
+from backendlab.services import redis_server
 from backendlab.doctor import Check
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from backendlab import instructor, sandbox
+from backendlab import sandbox
+from backendlab.grading import instructor
 from tests import catalogue
 from tests.machine import missing
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from backendlab.grading import cell_failed, execute
+from backendlab.grading.preprocessors import cell_failed, execute
 from tests.lab_server import TOKEN, course_lab
 
 ROOT = Path(__file__).resolve().parent.parent

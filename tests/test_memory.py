@@ -6,7 +6,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from backendlab import datasets, memory, redis_server
+from backendlab import datasets, memory
+from backendlab.services import redis_server
 
 
 def rows_by_name(rows: list[memory.Row]) -> dict[str, int | None]:

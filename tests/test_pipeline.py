@@ -23,8 +23,8 @@ from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 from traitlets.config.loader import PyFileConfigLoader
 
-from backendlab import instructor
-from backendlab.grading import execute, graded_cell_results, is_graded_test
+from backendlab.grading import instructor
+from backendlab.grading.preprocessors import execute, graded_cell_results, is_graded_test
 from tests import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from backendlab import redis_server
+from backendlab.services import redis_server
 from backendlab.errors import CourseError
 from backendlab.paths import runtime_dir
 

@@ -455,7 +455,7 @@ def test_the_probe_leaves_nothing_behind() -> None:
     assert after <= before
 
 
-# --- the grading kernels' sandbox (backendlab/grading_kernel.py) -----------------------------
+# --- the grading kernels' sandbox (backendlab/grading/kernel.py) -----------------------------
 
 PROBE = textwrap.dedent("""
     import json, os, socket, sys
@@ -483,7 +483,7 @@ PROBE = textwrap.dedent("""
 
 def run_in_grading_sandbox(course: Path, code: str, *arguments: str,
                            cgroup: Path | None = None) -> subprocess.CompletedProcess:
-    from backendlab import grading_kernel  # noqa: PLC0415
+    from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415
     from backendlab.paths import data_dir  # noqa: PLC0415
 
     notebook_folder = course / "autograded" / "alice" / "unit"
@@ -537,7 +537,7 @@ def test_a_grading_kernel_sees_only_its_notebooks_folder(bwrap: None, course: Pa
 
 
 def test_the_python_folders_never_include_the_course(course: Path) -> None:
-    from backendlab import grading_kernel  # noqa: PLC0415
+    from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415
 
     folders = grading_kernel.python_folders(course)
     assert not any(course == folder or course in folder.parents or folder in course.parents
@@ -556,7 +556,7 @@ def test_a_grading_kernel_can_still_use_the_shell_sandbox(bwrap: None, course: P
 
 def test_a_fork_bomb_in_a_grading_kernel_stops_at_the_process_limit(
         bwrap: None, course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from backendlab import grading_kernel  # noqa: PLC0415
+    from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415
 
     monkeypatch.setenv(grading_kernel.PROCESSES_VARIABLE, "40")
     cgroup = grading_kernel.pids_cgroup("test-fork")
@@ -564,7 +564,7 @@ def test_a_fork_bomb_in_a_grading_kernel_stops_at_the_process_limit(
         missing("no pids cgroup can be made here, and root ignores RLIMIT_NPROC")
     bomb = textwrap.dedent("""
         import os, time
-        from backendlab import grading_kernel
+        from backendlab.grading import kernel as grading_kernel
         grading_kernel.harden()
         forked = 0
         try:
@@ -610,7 +610,7 @@ def test_a_bwrap_that_cannot_run_the_grading_sandbox_means_the_announced_fallbac
         bwrap: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """An old bubblewrap (no --size) passes the shell's probe but not the grading sandbox's:
     grading then says why it is not sandboxed instead of failing every kernel."""
-    from backendlab import grading_kernel, instructor  # noqa: PLC0415
+    from backendlab.grading import instructor, kernel as grading_kernel  # noqa: PLC0415
 
     fake = tmp_path / "bwrap"
     fake.write_text(f'#!/bin/sh\ncase "$*" in *--size*) echo "bwrap: Unknown option --size" >&2; '

@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 import backendlab
-from backendlab import datasets, postgres_server, sql
+from backendlab import datasets, sql
+from backendlab.services import postgres_server
 from backendlab.__main__ import main
 from backendlab.errors import CourseError
 from backendlab.paths import data_dir

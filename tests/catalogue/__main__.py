@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 from traitlets.config.loader import PyFileConfigLoader
 
-from backendlab.grading import is_graded_test
+from backendlab.grading.preprocessors import is_graded_test
 from tests import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]

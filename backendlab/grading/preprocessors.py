@@ -25,7 +25,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
 from traitlets import Bool
 
-from . import grading_kernel
+from . import kernel as grading_kernel
 
 
 def is_graded_test(cell: NotebookNode) -> bool:
@@ -74,7 +74,7 @@ KERNEL_DIED = ("The kernel died while running this cell (os._exit, a crash, or t
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """Starts each kernel inside a bubblewrap sandbox (``backendlab/grading_kernel.py`` says
+    """Starts each kernel inside a bubblewrap sandbox (``backendlab/grading/kernel.py`` says
     what it sees), talking to it over ZMQ's ``ipc`` transport (unix sockets in a private
     folder bound into the sandbox), since the kernel has no network. Where bubblewrap is not
     usable: an ordinary kernel, and a loud warning in nbgrader's log."""
@@ -93,7 +93,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.ip = str(self._private / "zmq")
         self.kernel_spec.interrupt_mode = "message"  # a SIGINT to bwrap would not reach it
         kernel, kw = await super()._async_pre_start_kernel(**kw)
-        from .paths import data_dir  # noqa: PLC0415
+        from ..paths import data_dir  # noqa: PLC0415
 
         tag = uuid.uuid4().hex[:8]
         self._cgroup = grading_kernel.pids_cgroup(tag)

@@ -17,9 +17,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ._process import exclusive_lock, log_tail
-from .errors import CourseError
-from .paths import data_dir, runtime_dir
+from .._process import exclusive_lock, log_tail
+from ..errors import CourseError
+from ..paths import data_dir, runtime_dir
 
 SUPERUSER = "backendlab"
 

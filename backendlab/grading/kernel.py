@@ -1,10 +1,10 @@
 """Grading kernels: how each one is confined (bubblewrap) and hardened (run first inside it).
 
-Kept apart from ``backendlab.grading`` on purpose: that module imports nbgrader, which takes
+Kept apart from ``backendlab.grading.preprocessors`` on purpose: that module imports nbgrader, which takes
 seconds to import, and ``harden`` runs at the start of every grading kernel.
 
 A submission is code written by someone else, run by the instructor. When autograding
-(``backendlab grade`` / ``nbgrader autograde``), ``backendlab.grading.SandboxedKernelManager``
+(``backendlab grade`` / ``nbgrader autograde``), ``backendlab.grading.preprocessors.SandboxedKernelManager``
 starts every kernel through :func:`sandbox_command`, a bubblewrap (``bwrap``) sandbox where the
 kernel sees:
 
@@ -210,7 +210,7 @@ def grading_sandbox_problem() -> str:
     """Why grading kernels cannot be sandboxed here, or "" when they can: bubblewrap must be
     usable at all (``sandbox.bwrap_problem``) and run this module's sandbox (an old bwrap
     lacks options such as ``--size``; some systems forbid user namespaces)."""
-    from . import sandbox  # noqa: PLC0415 - not needed inside kernels
+    from .. import sandbox  # noqa: PLC0415 - not needed inside kernels
 
     return sandbox.bwrap_problem() or _probe()
 
@@ -221,7 +221,7 @@ def _probe() -> str:
     import subprocess  # noqa: PLC0415
     import tempfile  # noqa: PLC0415
 
-    from .paths import data_dir  # noqa: PLC0415
+    from ..paths import data_dir  # noqa: PLC0415
 
     private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
     try:

@@ -29,8 +29,8 @@ from pathlib import Path
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
-from . import grading_kernel
-from .errors import CourseError
+from . import kernel as grading_kernel
+from ..errors import CourseError
 
 
 @dataclass
@@ -57,11 +57,11 @@ def prepare_shared_services(course: Path, unit: str) -> None:
     """Build what the unit's notebooks need once, before any grading kernel asks for it."""
     sources = "\n".join(path.read_text() for path in (course / "source" / unit).glob("*.ipynb"))
     if "backendlab.database(" in sources:
-        from . import sql  # noqa: PLC0415 - heavy imports only when needed
+        from .. import sql  # noqa: PLC0415 - heavy imports only when needed
 
         sql.database("grading-warm-up").dispose()  # builds the dataset / PostgreSQL template
     if "backendlab.redis_client(" in sources and not os.environ.get("BACKENDLAB_REDIS_URL"):
-        from . import redis_server  # noqa: PLC0415
+        from ..services import redis_server  # noqa: PLC0415
 
         redis_server.ensure_running()
 
@@ -238,30 +238,3 @@ def summary(results: list[StudentResult]) -> str:
     status = sandbox_status()
     lines += ["", f"{'!' * 78}\n{status}\n{'!' * 78}" if sandbox_problem() else status]
     return "\n".join(lines)
-
-
-STUDENT_FILES = ("release", "notebooks", "backendlab", "lab-settings", "README.md", "pyproject.toml",
-                 "environment.yml", "postBuild", "start", "course", "nbgrader_config.py",
-                 ".gitignore")
-
-
-def export_student_copy(course: Path, destination: Path) -> list[str]:
-    """Copy what a learner needs, and nothing that holds solutions, hidden tests or rubrics
-    (``source/``, ``tests/``, gradebooks, submissions), to ``destination``; return what was
-    copied. A public student repository or a Binder link can be made from that folder."""
-    if destination.exists() and any(destination.iterdir()):
-        raise CourseError(f"{destination} already exists and is not empty.",
-                          "choose a new folder (the export never overwrites one).")
-    destination.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints")
-    copied = []
-    for name in STUDENT_FILES:
-        source = course / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=ignore)
-        elif source.exists():
-            shutil.copy2(source, destination / name)
-        else:
-            continue
-        copied.append(name)
-    return copied

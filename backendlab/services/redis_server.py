@@ -21,9 +21,9 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from ._process import exclusive_lock, log_tail, process_runs, read_number
-from .errors import CourseError
-from .paths import grading_suffix, runtime_dir
+from .._process import exclusive_lock, log_tail, process_runs, read_number
+from ..errors import CourseError
+from ..paths import grading_suffix, runtime_dir
 
 URL_VARIABLE = "BACKENDLAB_REDIS_URL"
 
