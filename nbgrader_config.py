@@ -1,6 +1,7 @@
 """nbgrader settings for Backend Lab (read by every nbgrader command run in this folder)."""
 
 import os
+import sysconfig
 from pathlib import Path
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
@@ -17,6 +18,12 @@ from nbgrader.preprocessors import (
 from backendlab.grading.preprocessors import KeepOnlyErrorMessages, ResilientExecute
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+# nbgrader runs `alembic` from PATH when it creates the gradebook; without this environment's
+# bin/ on PATH (not activated) that fails halfway and leaves a gradebook.db with no schema version.
+_scripts = sysconfig.get_path("scripts")
+if _scripts not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([_scripts, os.environ.get("PATH", "")]).rstrip(os.pathsep)
 
 c.CourseDirectory.course_id = "backend-lab"
 # The course folder is wherever this file is: no machine-specific paths.
