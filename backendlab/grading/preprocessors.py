@@ -108,15 +108,20 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
+        # jupyter_client calls this twice per shutdown: the second call finds nothing to do.
         if self._private is not None:
             shutil.rmtree(self._private, ignore_errors=True)
+            self._private = None
         if self._cgroup is not None:
             for _ in range(40):  # its processes are being killed with the sandbox: wait for them
                 try:
                     self._cgroup.rmdir()
                     break
+                except FileNotFoundError:
+                    break
                 except OSError:
                     await asyncio.sleep(0.05)
+            self._cgroup = None
 
     cleanup_resources = _async_cleanup_resources
 
