@@ -5,10 +5,21 @@ nbgrader's feedback shows the autograded notebook, hidden tests included, and tr
 quote the failing line. So feedback runs two extra steps: ``ClearHiddenTests`` removes the
 hidden block from each test cell, and ``KeepOnlyErrorMessages`` replaces each graded cell's
 traceback by its last line ("AssertionError: <the check's message>").
+
+Autograde restores every locked cell (test cells, read-only instructions) from the gradebook.
+nbgrader's ``OverwriteCells`` warns "checksum has changed" for each one whose source differs
+from the gradebook's, which is every test cell with hidden tests even in an honest submission
+(the gradebook keeps the source version, students get it without the hidden block).
+:class:`RestoreLockedCells` restores those silently and names, in one line each, only the cells
+the student really edited or deleted: ``backendlab grade`` reports them per student.
+
+``nbgrader export`` writes its CSV without quoting, so a student id with a comma shifts the
+columns; :class:`QuotedCsvExport` writes the same columns with Python's ``csv`` module.
 """
 
 import asyncio
 import copy
+import csv
 import os
 import shutil
 import tempfile
@@ -22,7 +33,9 @@ from nbclient.util import run_sync
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from jupyter_client.manager import AsyncKernelManager
-from nbgrader.preprocessors import Execute
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.plugins import CsvExportPlugin
+from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, Execute, OverwriteCells
 from traitlets import Bool
 
 from . import kernel as grading_kernel
@@ -167,3 +180,89 @@ class ResilientExecute(Execute):
                     await super().async_execute_cell(replay, index, store_history=False)
                 except DeadKernelError:
                     await self._fresh_kernel()
+
+
+# Start of the one log line RestoreLockedCells writes per restored cell (instructor.py reads it).
+RESTORED = "backendlab: restored a locked cell the submission changed:"
+
+
+def released_source(preprocessor: Preprocessor, cell: NotebookNode, source: str) -> str:
+    """What students were given for a locked cell whose gradebook (source) version is
+    ``source``: the hidden tests and the mark scheme cleared, as generate_assignment does."""
+    released = copy.deepcopy(cell)
+    released.source = source
+    ClearHiddenTests(parent=preprocessor)._remove_hidden_test_region(released)
+    ClearMarkScheme(parent=preprocessor)._remove_mark_scheme_region(released)
+    return released.source
+
+
+class RestoreLockedCells(OverwriteCells):
+    """nbgrader's OverwriteCells, quiet about honest submissions, explicit about tampering.
+
+    A locked cell whose source is exactly what the release gave the student is put back to
+    the gradebook's version without a warning; one that differs (edited) or is missing
+    (deleted, put back by ``add_missing_cells``) is logged as ``RESTORED <notebook>:<cell>
+    (edited|deleted)``. Everything else (cell types, points, locks) is checked as before."""
+
+    def preprocess(self, nb, resources):
+        before = {cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells}
+        nb, resources = super().preprocess(nb, resources)
+        notebook = resources["nbgrader"]["notebook"]
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id and grade_id not in before:
+                self.log.warning("%s %s:%s (deleted)", RESTORED, notebook, grade_id)
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id is not None:
+            try:
+                source_cell = self.gradebook.find_source_cell(
+                    grade_id, self.notebook_id, self.assignment_id)
+            except MissingEntry:
+                source_cell = None
+            if source_cell is not None and source_cell.locked:
+                if cell.source == released_source(self, cell, source_cell.source):
+                    cell.source = source_cell.source  # as released: nothing to report
+                else:
+                    self.log.warning("%s %s:%s (edited)", RESTORED, self.notebook_id, grade_id)
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def report_change(self, name, attr, old, new):
+        if attr != "checksum":  # edits are reported above, once, in words
+            super().report_change(name, attr, old, new)
+
+
+class QuotedCsvExport(CsvExportPlugin):
+    """``nbgrader export`` to grades.csv, the same columns as nbgrader's, properly quoted."""
+
+    def export(self, gradebook: Gradebook) -> None:
+        keys = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
+                "email", "raw_score", "late_submission_penalty", "score", "max_score"]
+        dest = self.to or "grades.csv"
+        self.log.info("Exporting grades to %s", dest)
+        with open(dest, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(keys)
+            for assignment in gradebook.assignments:
+                if self.assignment and assignment.name not in map(str, self.assignment):
+                    continue
+                for student in gradebook.students:
+                    if self.student and student.id not in map(str, self.student):
+                        continue
+                    row = {"assignment": assignment.name, "duedate": assignment.duedate,
+                           "student_id": student.id, "last_name": student.last_name,
+                           "first_name": student.first_name, "email": student.email,
+                           "max_score": assignment.max_score, "timestamp": "",
+                           "raw_score": 0.0, "late_submission_penalty": 0.0, "score": 0.0}
+                    try:
+                        submission = gradebook.find_submission(assignment.name, student.id)
+                    except MissingEntry:
+                        pass
+                    else:
+                        penalty = submission.late_submission_penalty
+                        row.update(timestamp=submission.timestamp, raw_score=submission.score,
+                                   late_submission_penalty=penalty,
+                                   score=max(0.0, submission.score - penalty))
+                    writer.writerow(["" if row[key] is None else str(row[key]) for key in keys])
