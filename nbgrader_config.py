@@ -9,13 +9,21 @@ from nbgrader.preprocessors import (
                                     AssignLatePenalties,
                                     CheckCellMetadata,
                                     ClearHiddenTests,
+                                    ClearOutput,
+                                    DeduplicateIds,
                                     GetGrades,
                                     IgnorePattern,
                                     LimitOutput,
+                                    OverwriteKernelspec,
                                     SaveAutoGrades,
 )
 
-from backendlab.grading.preprocessors import KeepOnlyErrorMessages, ResilientExecute
+from backendlab.grading.preprocessors import (
+                                               KeepOnlyErrorMessages,
+                                               QuotedCsvExport,
+                                               ResilientExecute,
+                                               RestoreLockedCells,
+)
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -57,8 +65,20 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties, CheckCellMetadata,
 ]
 
+# Locked cells (tests) are restored from the gradebook; only cells a student really edited or
+# deleted are logged (nbgrader also warns for every test cell with hidden tests).
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreLockedCells, CheckCellMetadata,
+]
 # A deleted test cell is put back (and graded), not quietly moved to manual grading.
 c.OverwriteCells.add_missing_cells = True
+
+# Late work: the due date is set with `nbgrader db assignment add UNIT --duedate=...` (README);
+# seconds late are shown by `backendlab grade`. "none" keeps the score; "zero" gives late work 0.
+c.LateSubmissionPlugin.penalty_method = "none"
+
+# grades.csv with quoted fields: a student id with a comma stays in its column.
+c.ExportApp.plugin_class = QuotedCsvExport
 
 # Feedback shows which checks failed and why, never the hidden tests or tracebacks quoting them.
 c.GenerateFeedback.preprocessors = [
