@@ -1,0 +1,284 @@
+"""The web lessons' front door: a private nginx you configure, and the shop app behind it.
+
+    from backendlab import web
+    site = web.nginx("02-nginx")               # your own nginx, in your private runtime folder
+    site.apply('''
+    server {
+        listen {listen};                        # the course fills in a private unix socket
+        location / { return 200 "hello\\n"; }
+    }
+    ''')
+    response = site.get("/")                   # a real HTTP request to that nginx
+    response.status, response.headers["Content-Type"], response.text
+
+What you pass to ``apply`` is what you would put inside ``http { }`` on a real server:
+``server`` blocks, ``location``, ``upstream``, ``log_format``, ``map``... The course writes the
+rest (pid file, logs, temp folders, MIME types) and fills in these words in your text:
+
+- ``{listen}``: the private unix socket ``site.get`` talks to (every config needs it once);
+- ``{port}``:   ``127.0.0.1:<a free port>``, only where a TCP port is the lesson;
+- ``{root}``:   the folder ``site.root``, for static files;
+- ``{logs}``:   the log folder (``{logs}/access.log`` is what ``site.access_log()`` reads);
+- and any word you pass as a keyword: ``site.apply(text, app=app.socket)`` fills ``{app}``.
+
+``apply`` runs ``nginx -t`` first: a configuration nginx refuses raises an error with nginx's own
+message, and the server keeps serving the previous one. The server keeps running after the
+notebook closes (like the course's Redis); ``site.stop()`` stops it.
+"""
+
+import http.client
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CourseError
+from .paths import grading_suffix
+from .services import nginx as nginx_service
+
+DEFAULT_TIMEOUT = 10.0  # seconds a request may take; lessons about 504 pass their own
+
+
+class Headers:
+    """HTTP headers as nginx sent them: looked up without regard to case, repeated headers
+    (``Set-Cookie``, ``Vary``...) kept in order."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self._pairs = list(pairs)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The first value of header ``name``, or ``default``."""
+        values = self.get_all(name)
+        return values[0] if values else default
+
+    def get_all(self, name: str) -> list[str]:
+        """Every value of header ``name``, in the order they came."""
+        wanted = name.lower()
+        return [value for key, value in self._pairs if key.lower() == wanted]
+
+    def __getitem__(self, name: str) -> str:
+        values = self.get_all(name)
+        if not values:
+            raise KeyError(f"no {name!r} header in this response (headers: "
+                           f"{', '.join(self.keys()) or 'none'})")
+        return values[0]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self.get_all(name))
+
+    def keys(self) -> list[str]:
+        return [key for key, _ in self._pairs]
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._pairs)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def __repr__(self) -> str:
+        return "Headers(" + ", ".join(f"{key}: {value}" for key, value in self._pairs) + ")"
+
+
+@dataclass
+class Response:
+    """One HTTP response: what a browser or curl would have received."""
+
+    status: int
+    reason: str
+    headers: Headers
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        """The body as text (UTF-8; undecodable bytes shown as �)."""
+        return self.body.decode("utf-8", errors="replace")
+
+    def __repr__(self) -> str:
+        preview = self.text[:60].replace("\n", "\\n")
+        return f"<Response {self.status} {self.reason}: {preview!r}{'…' if len(self.body) > 60 else ''}>"
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    """http.client over a unix socket (the Host header still says ``localhost``)."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self._path = str(path)
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self._path)
+
+
+def send(target: Path | tuple[str, int], method: str, path: str,
+         headers: dict[str, str] | None = None, body: bytes | str | None = None,
+         timeout: float = DEFAULT_TIMEOUT) -> Response:
+    """One HTTP/1.1 request on a new connection to ``target`` (a unix socket path, or a
+    ``(host, port)`` pair), the answer read in full."""
+    if isinstance(target, tuple):
+        connection: http.client.HTTPConnection = http.client.HTTPConnection(*target,
+                                                                            timeout=timeout)
+    else:
+        connection = _UnixConnection(target, timeout)
+    if isinstance(body, str):
+        body = body.encode()
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        reply = connection.getresponse()
+        data = reply.read()
+        return Response(reply.status, reply.reason, Headers(reply.getheaders()), data)
+    except FileNotFoundError:
+        raise CourseError(f"Nothing listens on {target}: the server is not running.",
+                          "apply a configuration first (site.apply(...)); it starts nginx.") from None
+    except (ConnectionError, TimeoutError, http.client.HTTPException) as error:
+        raise CourseError(f"{method} {path} to {target} failed: {type(error).__name__}: {error}",
+                          "look at site.error_log() for what nginx said.") from None
+    finally:
+        connection.close()
+
+
+class Site:
+    """A private nginx of your own: configure it with ``apply``, talk to it with ``get``."""
+
+    def __init__(self, name: str, workers: int = 1) -> None:
+        self.name = name
+        self.workers = workers
+        self.files = nginx_service.files(name)
+
+    # --- where things are ---
+
+    @property
+    def root(self) -> Path:
+        """A folder for static files, ``{root}`` in the configuration."""
+        return self.files.root
+
+    @property
+    def socket(self) -> Path:
+        """The unix socket ``{listen}`` stands for."""
+        return self.files.socket
+
+    @property
+    def port(self) -> int:
+        """The TCP port ``{port}`` stands for (chosen once, then kept)."""
+        return nginx_service.port(self.name)
+
+    @property
+    def config(self) -> str:
+        """Your text as last applied (before the course filled in its words)."""
+        source = self.files.source
+        return source.read_text() if source.exists() else ""
+
+    @property
+    def pid(self) -> int | None:
+        """The master process's pid, None when nginx is not running."""
+        return nginx_service.master_pid(self.name)
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes' pids (the master's children)."""
+        return nginx_service.worker_pids(self.name)
+
+    # --- configuring ---
+
+    def _filled(self, config: str, values: dict[str, object]) -> str:
+        if "{listen}" not in config and "{port}" not in config:
+            raise CourseError(
+                "This configuration has no `listen {listen};` (nor `listen {port};`), so the "
+                "course cannot reach your server.",
+                "put `listen {listen};` in your server block: the course replaces {listen} "
+                "with a private unix socket.")
+        return nginx_service.fill(self.name, config, values)
+
+    def test(self, config: str, **values: object) -> str:
+        """``nginx -t`` on ``config`` without applying it: nginx's output when the test passes,
+        a CourseError with nginx's message when it fails."""
+        return nginx_service.check(self.name, self._filled(config, values), self.workers)
+
+    def apply(self, config: str, **values: object) -> None:
+        """Serve ``config`` (http-context text): ``nginx -t``, then start nginx, or reload it
+        (SIGHUP) when it already runs. Refused configurations change nothing."""
+        started = self.pid is None
+        nginx_service.ensure_running(self.name, self._filled(config, values), self.workers,
+                                     source=config)
+        if started:
+            binary = nginx_service.require_binary()
+            print(f"Started a private nginx {nginx_service.version(binary)} ({binary}) for "
+                  f"{self.name!r}: master pid {self.pid}, {self.workers} worker(s).")
+
+    def reload(self) -> None:
+        """Re-read the configuration on disk (``nginx -t``, then SIGHUP to the master)."""
+        nginx_service.reload(self.name)
+
+    def stop(self) -> bool:
+        """Stop this nginx; True when it was running."""
+        return nginx_service.stop(self.name)
+
+    # --- talking to it ---
+
+    def _target(self) -> Path | tuple[str, int]:
+        if "{listen}" not in self.config and "{port}" in self.config:
+            return ("127.0.0.1", self.port)
+        return self.socket
+
+    def request(self, method: str, path: str, headers: dict[str, str] | None = None,
+                body: bytes | str | None = None, timeout: float = DEFAULT_TIMEOUT) -> Response:
+        """Send one request to your server (a new connection each time) and read the answer."""
+        if not path.startswith("/"):
+            raise CourseError(f"{path!r} is not a request path.",
+                              "paths start with a slash, e.g. site.get('/index.html').")
+        return send(self._target(), method, path, headers, body, timeout)
+
+    def get(self, path: str, headers: dict[str, str] | None = None,
+            timeout: float = DEFAULT_TIMEOUT) -> Response:
+        """``GET path``: ``site.get("/")``, ``site.get("/", headers={"Host": "shop.test"})``."""
+        return self.request("GET", path, headers, timeout=timeout)
+
+    # --- what it wrote ---
+
+    def access_log(self, file: str = "access.log") -> list[str]:
+        """The lines of ``{logs}/<file>`` (the access log unless your config names another),
+        including the lines of every request answered so far."""
+        nginx_service.settle(self.name)
+        return _lines(self.files.logs / file)
+
+    def error_log(self) -> list[str]:
+        """The lines of nginx's error log (notices included: starts, reloads, signals)."""
+        nginx_service.settle(self.name)
+        return _lines(self.files.error_log)
+
+    def clear_logs(self) -> None:
+        """Empty the log files (nginx keeps writing to them: it appends)."""
+        for log in self.files.logs.glob("*.log"):
+            log.write_bytes(b"")
+
+    def __repr__(self) -> str:
+        state = f"running, master pid {self.pid}" if self.pid else "stopped"
+        return f"<Site {self.name!r}: nginx {state}, listening on {self.socket}>"
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def nginx(name: str, workers: int = 1) -> Site:
+    """Your private nginx called ``name`` (one per notebook is plenty). Nothing starts until
+    you ``apply`` a configuration; after a kernel restart the running one is reused.
+    While grading, each grading kernel gets an instance of its own."""
+    return Site(f"{name}{grading_suffix()}", workers)
+
+
+def app(name: str = "shop", kind: str = "fastapi", **options: object):  # -> shop_app.App
+    """The shop's web app on a private unix socket (started, or reused when it runs):
+    ``kind`` is "fastapi" (the shop API on uvicorn), "blocking" (a sync-worker app where
+    queueing, 502 and 504 are the lesson) or "stdlib" (a tiny http.server app).
+    In an nginx config: ``upstream shop { server unix:{app}; }`` with ``site.apply(text,
+    app=shop.socket)``."""
+    from .services import shop_app  # noqa: PLC0415 - the app's dependencies load on demand
+
+    return shop_app.start(name, kind, **options)

