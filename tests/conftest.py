@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from backendlab.services import postgres_server, redis_server
+from backendlab.services import nginx, postgres_server, redis_server
 from backendlab.errors import CourseError
 from tests.machine import missing
 
@@ -29,6 +29,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PLOOMBER_STATS_ENABLED"] = "false"
     os.environ.pop("BACKENDLAB_DATABASE_URL", None)
     os.environ.pop("BACKENDLAB_REDIS_URL", None)
+    if Path("/usr/sbin/nginx").is_file():  # graded configs must work on Debian 12's nginx 1.22
+        os.environ["BACKENDLAB_NGINX"] = "/usr/sbin/nginx"
     # nbgrader runs `alembic` from PATH: make this environment's programs visible.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     config.backendlab_scratch = scratch
@@ -40,6 +42,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         return
     redis_server.stop()
     postgres_server.stop()
+    for name in nginx.instances():
+        nginx.stop(name)
     shutil.rmtree(postgres_server.server_dir(), ignore_errors=True)
     shutil.rmtree(scratch, ignore_errors=True)
 
