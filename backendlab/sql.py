@@ -7,20 +7,26 @@ at the same time never write to the same database.
 
 - SQLite: the pristine dataset file is copied (tens of milliseconds).
 - PostgreSQL: the dataset is loaded once into a template database, and each working copy is
-  ``CREATE DATABASE … TEMPLATE`` (a file-level copy inside the server).
+  ``CREATE DATABASE … TEMPLATE`` (a file-level copy inside the server), which only its
+  owner may enter. A sandboxed grading kernel is not given the superuser: it gets a role of
+  its own and asks the grader's broker for its copies (see "grading kernels" below).
 """
 
 import atexit
 import fcntl
+import json
 import os
 import re
+import secrets
 import shutil
+import socket
 import tempfile
 import weakref
 from pathlib import Path
 
 import psycopg
 import sqlalchemy as sa
+from psycopg import sql as pgsql
 from sqlalchemy.engine import Engine, make_url
 
 from . import datasets
@@ -42,6 +48,9 @@ def database(workspace: str, *, dataset: str | None = "shop", scale: str | None 
     scale = scale or datasets.default_scale()
     name = _safe_name(workspace) + grading_suffix()
     server_url = os.environ.get(URL_VARIABLE)
+    broker = os.environ.get(BROKER_VARIABLE)
+    if server_url and broker:  # a sandboxed grading kernel (see "grading kernels" below)
+        return _brokered_copy(broker, _psycopg_url(server_url), workspace, dataset, scale)
     if server_url:
         return _postgres_copy(_psycopg_url(server_url), name, dataset, scale)
     return _sqlite_copy(name, dataset, scale)
@@ -204,15 +213,8 @@ def _admin_connection(server: sa.URL) -> psycopg.Connection:
 
 
 def _postgres_copy(server: sa.URL, name: str, dataset: str | None, scale: str) -> Engine:
-    template = f"backendlab_shop_{scale}_v{datasets.VERSION}"
     with _admin_connection(server) as admin:
-        # One kernel at a time builds the template and swaps working copies.
-        admin.execute("SELECT pg_advisory_lock(hashtext('backendlab'))")
-        if dataset == "shop" and not _template_ready(admin, server, template):
-            _build_template(admin, server, template, scale)
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        source = f' TEMPLATE "{template}"' if dataset == "shop" else ""
-        admin.execute(f'CREATE DATABASE "{name}"{source}')
+        make_copy(admin, server, name, dataset, scale)
     engine = sa.create_engine(server.set(database=name))
     if grading_suffix():  # a grading kernel's copy is of no use once the kernel exits
         atexit.register(_drop_database, server, engine, name)
@@ -225,10 +227,49 @@ def _drop_database(server: sa.URL, engine: Engine, name: str) -> None:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def make_copy(admin: psycopg.Connection, server: sa.URL, name: str, dataset: str | None,
+              scale: str, owner: str | None = None) -> None:
+    """(Re)make the working copy ``name``, as the superuser on ``admin``.
+
+    Nobody but its owner (``owner``, else the superuser) may connect to it: it is made with
+    connections forbidden, CONNECT is revoked from PUBLIC, and only then are connections
+    allowed, so that no other role gets in between. An ``owner`` also gets its tables
+    (indexes, sequences and types follow them): a lesson's CREATE INDEX, ANALYZE, VACUUM or
+    ALTER TABLE need the table's owner, not the superuser.
+    """
+    template = f"backendlab_shop_{scale}_v{datasets.VERSION}"
+    # One at a time builds the template and swaps working copies. A session lock on the
+    # maintenance database, which only the superuser may enter (see ``lock_down``).
+    admin.execute("SELECT pg_advisory_lock(hashtext('backendlab'))")
+    try:
+        if dataset == "shop" and not _template_ready(admin, server, template):
+            _build_template(admin, server, template, scale)
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        source = f' TEMPLATE "{template}"' if dataset == "shop" else ""
+        owned = f' OWNER "{owner}"' if owner else ""
+        admin.execute(f'CREATE DATABASE "{name}"{source}{owned} ALLOW_CONNECTIONS false')
+        admin.execute(f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC')
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    finally:
+        admin.execute("SELECT pg_advisory_unlock(hashtext('backendlab'))")
+    if owner:
+        libpq = server.set(drivername="postgresql", database=name)
+        with psycopg.connect(libpq.render_as_string(hide_password=False), autocommit=True) as conn:
+            tables = conn.execute(
+                "SELECT format('%%I.%%I', n.nspname, c.relname) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                "AND n.nspname NOT LIKE 'pg_toast%%' AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+                "AND pg_get_userbyid(c.relowner) <> %s", [owner]).fetchall()
+            for (table,) in tables:
+                conn.execute(f'ALTER TABLE {table} OWNER TO "{owner}"')
+
+
 def _template_ready(admin: psycopg.Connection, server: sa.URL, template: str) -> bool:
     exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone()
     if not exists:
         return False
+    admin.execute(f'REVOKE ALL ON DATABASE "{template}" FROM PUBLIC')  # read by the superuser only
     libpq = server.set(drivername="postgresql", database=template)
     with psycopg.connect(libpq.render_as_string(hide_password=False)) as conn:
         complete = conn.execute("SELECT to_regclass('dataset_info') IS NOT NULL").fetchone()[0]
@@ -247,11 +288,117 @@ def _template_ready(admin: psycopg.Connection, server: sa.URL, template: str) ->
 def _build_template(admin: psycopg.Connection, server: sa.URL, template: str, scale: str) -> None:
     admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
     admin.execute(f'CREATE DATABASE "{template}"')
+    admin.execute(f'REVOKE ALL ON DATABASE "{template}" FROM PUBLIC')
     libpq = server.set(drivername="postgresql", database=template)
     with psycopg.connect(libpq.render_as_string(hide_password=False)) as conn:
         datasets.load_shop_postgres(conn, scale)
         conn.execute("INSERT INTO dataset_info (key, value) VALUES ('complete', 'yes')")
         conn.commit()
+
+
+# --- grading kernels: an unprivileged role each, copies made for them -----------------------
+#
+# A grading kernel runs someone else's code. As the superuser it could drop or read every
+# other kernel's copy, change the templates, or run shell commands as the server's user
+# (COPY … TO PROGRAM). So the grader (``backendlab.grading.kernel``) makes it a role of its
+# own, which may log in and nothing else, and a broker outside the sandbox makes the copies
+# its notebook asks for, owned by that role (``make_copy``). The kernel never holds the
+# superuser's password: it connects with its role's.
+
+BROKER_VARIABLE = "BACKENDLAB_DATABASE_BROKER"  # the broker's unix socket, inside the sandbox
+KERNEL_ROLE_PREFIX = "backendlab_kernel_"
+KERNEL_CONNECTIONS = 20  # per kernel role: one kernel cannot take every connection
+
+
+def lock_down(admin: psycopg.Connection) -> None:
+    """Close the maintenance databases and the superuser's own databases (templates, working
+    copies made before this version) to roles other than their owners. Idempotent."""
+    names = admin.execute(
+        "SELECT datname FROM pg_database WHERE datallowconn AND (datname IN ('postgres', "
+        "'template1') OR datdba = (SELECT oid FROM pg_roles WHERE rolname = current_user)) "
+        "AND has_database_privilege('public', oid, 'CONNECT')").fetchall()
+    for (name,) in names:
+        admin.execute(pgsql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(
+            pgsql.Identifier(name)))
+
+
+def create_kernel_role(admin: psycopg.Connection, tag: str) -> tuple[str, str]:
+    """A login role for one grading kernel: no superuser, no CREATEDB, no CREATEROLE, no
+    replication, a few connections; returns (name, password)."""
+    if not re.fullmatch(r"[a-z0-9]{1,32}", tag):
+        raise ValueError(f"not a kernel tag: {tag!r}")
+    lock_down(admin)
+    role, password = KERNEL_ROLE_PREFIX + tag, secrets.token_urlsafe(24)
+    admin.execute(pgsql.SQL(
+        "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+        "CONNECTION LIMIT {} PASSWORD {}").format(
+            pgsql.Identifier(role), pgsql.Literal(KERNEL_CONNECTIONS), pgsql.Literal(password)))
+    return role, password
+
+
+def drop_kernel_role(admin: psycopg.Connection, role: str) -> None:
+    """Drop the databases ``role`` owns (its kernel is gone), then the role."""
+    owned = admin.execute("SELECT datname FROM pg_database WHERE datdba = "
+                          "(SELECT oid FROM pg_roles WHERE rolname = %s)", [role]).fetchall()
+    for (name,) in owned:
+        admin.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            pgsql.Identifier(name)))
+    admin.execute(pgsql.SQL("DROP ROLE IF EXISTS {}").format(pgsql.Identifier(role)))
+
+
+def kernel_copy_name(workspace: str, tag: str) -> str:
+    """The copy a kernel gets for ``workspace``: named by the broker, never by the kernel."""
+    return f"{_safe_name(workspace)}-g{tag}"
+
+
+def serve_copy(server: sa.URL, role: str, tag: str, request: dict) -> dict:
+    """The broker's answer to one request of a kernel: {"database": name} or {"what", "fix"}.
+
+    ``request`` comes from untrusted code: only its workspace, dataset and scale are used, and
+    each is checked; the copy's name always ends with this kernel's own tag."""
+    try:
+        if not isinstance(request, dict):
+            raise CourseError("The request to the database broker was not understood.",
+                              "call backendlab.database(...) to get a working copy.")
+        dataset, scale = request.get("dataset", "shop"), request.get("scale")
+        if dataset not in ("shop", None):
+            raise CourseError(f"There is no dataset called {dataset!r}.",
+                              'use dataset="shop", or dataset=None for an empty database.')
+        if scale not in datasets.SCALES:
+            raise CourseError(f"There is no dataset scale called {scale!r}.",
+                              f"use scale={' or scale='.join(map(repr, datasets.SCALES))}.")
+        workspace = request.get("workspace")
+        if not isinstance(workspace, str):
+            raise CourseError(f"{workspace!r} is not a usable workspace name.",
+                              'name the workspace after the notebook, e.g. "02-sql-indexes".')
+        name = kernel_copy_name(workspace, tag)
+        with _admin_connection(server) as admin:
+            make_copy(admin, server, name, dataset, scale, owner=role)
+        return {"database": name}
+    except CourseError as error:
+        return {"what": error.what_happened, "fix": error.how_to_fix}
+    except Exception as error:  # noqa: BLE001 - said to the kernel, never a dead broker
+        return {"what": f"The database broker could not make the copy: {error}",
+                "fix": "run the cell again; if it fails the same way, tell your instructor."}
+
+
+def _brokered_copy(broker: str, kernel_url: sa.URL, workspace: str, dataset: str | None,
+                   scale: str) -> Engine:
+    """Ask the grader's broker (outside the sandbox) for a working copy; connect as this
+    kernel's own role."""
+    request = json.dumps({"workspace": workspace, "dataset": dataset, "scale": scale})
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        try:
+            connection.connect(broker)
+            connection.sendall(request.encode() + b"\n")
+            answer = json.loads(connection.makefile("rb").readline() or b"{}")
+        except (OSError, ValueError) as error:
+            raise CourseError(f"The grading database broker at {broker} did not answer: {error}",
+                              "this kernel's database is gone; the grader reports it.") from None
+    if "database" not in answer:
+        raise CourseError(answer.get("what", "The database broker gave no answer."),
+                          answer.get("fix", "tell your instructor."))
+    return sa.create_engine(kernel_url.set(database=answer["database"]))
 
 
 def describe(engine: Engine) -> str:

@@ -20,6 +20,9 @@ kernel sees:
 - no network (own network namespace with only its own loopback), except PostgreSQL's unix
   socket when ``BACKENDLAB_DATABASE_URL`` names one; nbgrader talks to the kernel over unix
   sockets (ZMQ's ``ipc`` transport) in a private folder bound into the sandbox;
+- on PostgreSQL, never the superuser: a login role of its own (no CREATEDB, no CREATEROLE),
+  which owns the working copies a broker outside the sandbox makes for it
+  (:class:`DatabaseBroker`) and may enter no other database;
 - only its own processes (own pid namespace: it cannot signal nbgrader), a cap on their
   number (a fork bomb stops there), its own user namespace (what root can do inside stays
   inside), and it dies with nbgrader.
@@ -28,10 +31,15 @@ Where bubblewrap is not usable, grading still works with ordinary kernels, and s
 (nbgrader's log, ``backendlab grade``'s summary, README).
 """
 
+import atexit
 import functools
+import json
 import os
 import resource
+import select
+import socket
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -138,28 +146,145 @@ def _postgres_sockets() -> list[Path]:
     return sockets
 
 
-def _reach_postgres(private: Path, arguments: list[str]) -> str:
-    """Make PostgreSQL's unix sockets reachable in the sandbox; return the database URL the
-    kernel must use ("" when there is nothing to change).
+def _reach_postgres(private: Path, arguments: list[str]) -> Path | None:
+    """Make PostgreSQL's unix sockets reachable in the sandbox; return the folder the kernel
+    must find them in when it is not their own (None: nothing to change).
 
     As root the sockets sit in a folder only the ``postgres`` user may enter, which root in
     the sandbox's user namespace may not: the sockets are hard-linked into the kernel's
     private folder instead (a socket is found by its inode, whatever its name). Elsewhere
     (a user's own runtime folder) they are bound read-only where they are."""
-    url = os.environ.get("BACKENDLAB_DATABASE_URL", "")
     sockets = _postgres_sockets()
     if not sockets:
-        return ""
+        return None
     linked = private / "pg"
     linked.mkdir(exist_ok=True)
     try:
-        for socket in sockets:
-            os.link(socket, linked / socket.name)
+        for socket_path in sockets:
+            os.link(socket_path, linked / socket_path.name)
     except OSError:  # another file system: bind them where they are
-        for socket in sockets:
-            arguments += ["--ro-bind", str(socket), str(socket)]
-        return ""
-    return url.replace(str(sockets[0].parent), str(linked))
+        for socket_path in sockets:
+            arguments += ["--ro-bind", str(socket_path), str(socket_path)]
+        return None
+    return linked
+
+
+BROKER_SOCKET = "database-broker.sock"
+_BROKERS: set["DatabaseBroker"] = set()
+
+
+class DatabaseBroker(threading.Thread):
+    """Makes a grading kernel's PostgreSQL working copies, outside its sandbox.
+
+    A working copy is ``CREATE DATABASE … TEMPLATE``, which needs rights a submission must not
+    have. So the grader makes the kernel a role of its own (``sql.create_kernel_role``) and
+    this thread, in the grader's process, listens on a unix socket in the kernel's private
+    folder (bound into the sandbox: only that kernel reaches it). The kernel's
+    ``backendlab.database()`` asks it for a copy; the broker makes it, owned by the kernel's
+    role, named with the kernel's tag (``sql.serve_copy``). When nbgrader removes the private
+    folder (the kernel ended, or died and was replaced), the broker drops the kernel's copies
+    and its role; whatever is left when the grading process exits goes then.
+    """
+
+    def __init__(self, server_url: str, private: Path, tag: str) -> None:
+        super().__init__(daemon=True, name=f"backendlab-database-broker-{tag}")
+        import psycopg  # noqa: PLC0415 - the grader's process only
+
+        from .. import sql  # noqa: PLC0415
+        from ..errors import CourseError  # noqa: PLC0415
+
+        self.server, self.private, self.tag = sql._psycopg_url(server_url), private, tag
+        try:
+            with sql._admin_connection(self.server) as admin:
+                self.role, self.password = sql.create_kernel_role(admin, tag)
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise CourseError(
+                f"Grading on PostgreSQL gives every kernel a role of its own, and "
+                f"{sql.URL_VARIABLE} names a role that may not create roles: {error}",
+                "grade with the course's private PostgreSQL (`python -m backendlab postgres "
+                f"start` prints its URL), or with a superuser's URL, or unset {sql.URL_VARIABLE} "
+                "to grade on SQLite.") from None
+        self.socket_path = private / BROKER_SOCKET
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(str(self.socket_path))
+        self._listener.listen(4)
+        self._released = threading.Lock()
+        self._done = False
+        _BROKERS.add(self)
+        self.start()
+
+    def kernel_url(self, sockets: Path | None) -> str:
+        """The URL the kernel gets: its role and password, no password file, its sockets."""
+        url = self.server.set(username=self.role, password=self.password, database="postgres")
+        url = url.difference_update_query(["passfile"])
+        if sockets is not None:
+            url = url.set(host=None).update_query_dict({"host": str(sockets)})
+        return url.render_as_string(hide_password=False)
+
+    def run(self) -> None:
+        try:
+            while self.private.is_dir() and not self._done:
+                ready, _, _ = select.select([self._listener], [], [], 0.5)
+                if ready:
+                    connection, _ = self._listener.accept()
+                    with connection:
+                        self._answer(connection)
+        except (OSError, ValueError):
+            pass  # the listener was closed: released already
+        finally:
+            self.release()
+
+    def _answer(self, connection: socket.socket) -> None:
+        from .. import sql  # noqa: PLC0415
+
+        connection.settimeout(10)  # a kernel that connects and says nothing blocks only itself
+        try:
+            request = json.loads(connection.makefile("rb").readline(4096) or b"null")
+        except (OSError, ValueError):
+            request = None
+        answer = sql.serve_copy(self.server, self.role, self.tag, request)
+        try:
+            connection.sendall(json.dumps(answer).encode() + b"\n")
+        except OSError:
+            pass
+
+    def release(self) -> None:
+        """Drop the kernel's copies and its role (once; errors only printed: the grading of
+        the next notebook must go on)."""
+        from .. import sql  # noqa: PLC0415
+
+        with self._released:
+            if self not in _BROKERS:
+                return
+            self._done = True
+            _BROKERS.discard(self)
+            self._listener.close()
+            try:
+                with sql._admin_connection(self.server) as admin:
+                    sql.drop_kernel_role(admin, self.role)
+            except Exception as error:  # noqa: BLE001
+                print(f"backendlab: could not drop PostgreSQL role {self.role}: {error}",
+                      file=sys.stderr)
+
+
+@atexit.register
+def _release_brokers() -> None:
+    for broker in list(_BROKERS):
+        broker.release()
+
+
+def _postgres_for_kernel(private: Path, tag: str, arguments: list[str]) -> dict[str, str]:
+    """The environment a kernel needs for PostgreSQL, when ``BACKENDLAB_DATABASE_URL`` is set:
+    its own role's URL and its broker's socket (never the grader's URL)."""
+    url = os.environ.get("BACKENDLAB_DATABASE_URL", "")
+    if not url:
+        return {}
+    from .. import sql  # noqa: PLC0415
+
+    sockets = _reach_postgres(private, arguments)
+    broker = DatabaseBroker(url, private, tag)
+    return {"BACKENDLAB_DATABASE_URL": broker.kernel_url(sockets),
+            sql.BROKER_VARIABLE: str(broker.socket_path)}
 
 
 def needs_network() -> str:
@@ -227,7 +352,7 @@ def _probe() -> str:
     try:
         command = sandbox_command(["true"], cwd=private, private=private, course=Path.cwd(),
                                   data=data_dir(), tag="probe", cgroup=None,
-                                  bwrap=shutil.which("bwrap") or "bwrap")
+                                  bwrap=shutil.which("bwrap") or "bwrap", postgres=False)
         done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=30, check=False)
         if done.returncode != 0:
@@ -242,12 +367,15 @@ def _probe() -> str:
 
 
 def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path, data: Path,
-                    tag: str, cgroup: Path | None, bwrap: str = "bwrap") -> list[str]:
+                    tag: str, cgroup: Path | None, bwrap: str = "bwrap",
+                    postgres: bool = True) -> list[str]:
     """The command that runs ``kernel`` (its argv) confined as the module docstring says.
 
     ``private`` is the kernel's own folder outside (connection file, ZMQ sockets), ``course``
     the course folder, ``data`` the data folder (datasets, working copies), ``tag`` a short
-    id unique to this kernel, ``cgroup`` its pids cgroup (or None)."""
+    id unique to this kernel, ``cgroup`` its pids cgroup (or None). With ``postgres`` (and
+    ``BACKENDLAB_DATABASE_URL`` set) it also makes the kernel's role and starts its
+    :class:`DatabaseBroker`; without, the kernel gets no database URL at all."""
     tmp_bytes = _setting(TMP_MB_VARIABLE, 512) * 1024**2
     workspace_bytes = _setting(WORKSPACE_MB_VARIABLE, 2048) * 1024**2
     home = "/tmp/home"
@@ -273,7 +401,7 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
     if datasets.is_dir():
         arguments += ["--ro-bind", str(datasets), str(datasets)]
     arguments += ["--size", str(workspace_bytes), "--tmpfs", str(data / "workspaces")]
-    database_url = _reach_postgres(private, arguments)
+    database = _postgres_for_kernel(private, tag, arguments) if postgres else {}
     if _ancestors_or_self(cwd.resolve(), [course.resolve()]):  # never the whole course folder
         cwd = Path(home)
     else:
@@ -282,8 +410,9 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
                   "--remount-ro", "/"]  # the folders bwrap made to hold the binds: read-only
     passed = {name: value for name, value in os.environ.items()
               if name in KEPT_VARIABLES or name.startswith(KEPT_PREFIXES)}
-    if database_url:
-        passed["BACKENDLAB_DATABASE_URL"] = database_url
+    for name in ("BACKENDLAB_DATABASE_URL", "BACKENDLAB_DATABASE_BROKER"):
+        passed.pop(name, None)  # the grader's URL is the superuser's: never passed on
+    passed.update(database)
     environment = {**passed, "HOME": home, "TMPDIR": "/tmp", "BACKENDLAB_DATA_DIR": str(data),
                    "BACKENDLAB_RUNTIME_DIR": "/tmp/backendlab-runtime", SANDBOX_VARIABLE: "bwrap",
                    KERNEL_TAG_VARIABLE: tag, "IPYTHONDIR": f"{home}/.ipython",

@@ -1,9 +1,15 @@
 """A private, real PostgreSQL started on demand from the ``initdb``/``pg_ctl`` programs.
 
 The cluster lives in the per-user data folder and listens only on a unix socket (no TCP
-port, so nothing on the network can reach it), with "trust" authentication for the one
-superuser ``backendlab``. ``pg_ctl`` daemonises the server, so it survives kernel restarts
-and is reused by every notebook until ``stop()`` (or ``python -m backendlab postgres stop``).
+port, so nothing on the network can reach it). ``pg_ctl`` daemonises the server, so it survives
+kernel restarts and is reused by every notebook until ``stop()`` (or ``python -m backendlab
+postgres stop``).
+
+Every role logs in with a password (scram-sha-256), the superuser ``backendlab`` too: its
+password sits in a 0600 libpq password file next to the cluster, named by the URL
+(``passfile=``). A grading kernel reaches the same socket from its sandbox, where that file
+does not exist, so it can log in only as the unprivileged role the grader made for it
+(``backendlab.sql``): with "trust" it could have named itself superuser.
 
 PostgreSQL refuses to run as root. When we are root (CI, containers) the server runs as the
 ``postgres`` system user instead, in a folder under /tmp that this user owns.
@@ -13,8 +19,10 @@ import glob
 import hashlib
 import os
 import pwd
+import secrets
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from .._process import exclusive_lock, log_tail
@@ -78,9 +86,61 @@ def socket_dir() -> Path:
     return folder
 
 
+def password_file() -> Path:
+    """The superuser's libpq password file (mode 0600, only the course's user reads it)."""
+    return server_dir() / "superuser.pgpass"
+
+
 def url(database: str = "postgres") -> str:
-    """SQLAlchemy URL of the private server (psycopg 3 over its unix socket)."""
-    return f"postgresql+psycopg://{SUPERUSER}@/{database}?host={socket_dir()}"
+    """SQLAlchemy URL of the private server (psycopg 3 over its unix socket, the superuser's
+    password read from ``password_file()``: the URL itself holds no secret)."""
+    return (f"postgresql+psycopg://{SUPERUSER}@/{database}?host={socket_dir()}"
+            f"&passfile={password_file()}")
+
+
+# Only the unix socket (no TCP: listen_addresses is empty), and only with a password.
+HBA = ("# Written by backendlab: every role logs in with its password, the superuser too.\n"
+       "local   all   all   scram-sha-256\n")
+
+
+def _require_passwords(data: Path) -> None:
+    """Switch the cluster from "trust" (as initdb made it, or as older versions of the course
+    left it) to passwords, once: set the superuser's password, keep it in ``password_file()``,
+    write pg_hba.conf, reload. Idempotent; safe to interrupt at any step."""
+    import psycopg  # noqa: PLC0415 - only when a server is started
+    from psycopg import sql as pgsql  # noqa: PLC0415
+
+    passfile = password_file()
+    if not passfile.exists():
+        password = secrets.token_urlsafe(32)
+        try:
+            with psycopg.connect(host=str(socket_dir()), user=SUPERUSER, dbname="postgres",
+                                 autocommit=True) as admin:  # still "trust"
+                admin.execute(pgsql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                    pgsql.Identifier(SUPERUSER), pgsql.Literal(password)))
+        except psycopg.OperationalError as error:
+            raise CourseError(
+                f"The private PostgreSQL in {server_dir()} asks for a password, and its "
+                f"password file {passfile} is missing:\n{error}",
+                "stop it (`python -m backendlab postgres stop`), delete that folder, and start "
+                "it again: the working copies are made afresh.") from None
+        temporary = passfile.with_suffix(".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(f"*:*:*:{SUPERUSER}:{password}\n")
+        os.replace(temporary, passfile)
+    hba = data / "pg_hba.conf"
+    if hba.read_text() != HBA:
+        with open(hba, "w") as handle:  # in place: keeps its owner (``postgres`` when root)
+            handle.write(HBA)
+        _run([str(find_program("pg_ctl")), "reload", "-D", str(data)])
+        for _ in range(100):  # the postmaster rereads the file when it gets the signal
+            try:
+                psycopg.connect(host=str(socket_dir()), user=SUPERUSER, dbname="postgres",
+                                password="", connect_timeout=2).close()
+            except psycopg.OperationalError:
+                break
+            time.sleep(0.05)
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess:
@@ -141,6 +201,7 @@ def ensure_running() -> str:
                                   "the installation.")
             print(f"Started a private PostgreSQL for the course ({pg_ctl.parent}), "
                   f"on a unix socket in {socket_dir()}.")
+        _require_passwords(data)
     return url()
 
 
