@@ -28,6 +28,7 @@ notebook closes (like the course's Redis); ``site.stop()`` stops it.
 
 import http.client
 import socket
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,7 +182,25 @@ class Site:
         """The worker processes' pids (the master's children)."""
         return nginx_service.worker_pids(self.name)
 
+    @property
+    def config_file(self) -> Path:
+        """The file nginx reads your text from (its ``include``), placeholders filled in: on a
+        real server, /etc/nginx/conf.d/shop.conf. Editing it changes nothing until a reload."""
+        return self.files.site
+
     # --- configuring ---
+
+    def fill(self, config: str, **values: object) -> str:
+        """``config`` with the course's words filled in, as ``apply`` would write it."""
+        return self._filled(config, values)
+
+    def run(self, *options: str) -> subprocess.CompletedProcess:
+        """Run this instance's nginx program as you would on a server: ``site.run("-t")`` is
+        ``nginx -t``, ``site.run("-s", "reload")`` is ``nginx -s reload``. The course adds
+        ``-p``, ``-c`` and ``-e`` so that nginx finds this instance's files. Like any nginx, it
+        reports on stderr: ``.returncode`` says whether it worked."""
+        binary = nginx_service.require_binary()
+        return nginx_service._nginx(binary, self.files, *options)
 
     def _filled(self, config: str, values: dict[str, object]) -> str:
         if "{listen}" not in config and "{port}" not in config:

