@@ -199,3 +199,20 @@ def test_the_app_serves_postgresql_too(name: str, sql_backend: str) -> None:
     app = shop_app.start(name, "stdlib")
     assert json.loads(get(app, "/products/1")[2])["id"] == 1
     assert json.loads(get(app, "/customers/1/orders")[2])["orders"]
+
+
+def test_a_grading_kernels_app_stops_when_the_kernel_has_gone(name: str) -> None:
+    """A grading kernel that exits (or is killed) leaves no app running behind it."""
+    import subprocess
+    import sys
+
+    kernel = subprocess.run(
+        [sys.executable, "-c", "from backendlab.services import shop_app; "
+         f"print(shop_app.start({name!r}, 'blocking', workers=2).pid())"],
+        capture_output=True, text=True, env={**os.environ, "NBGRADER_EXECUTION": "autograde",
+                                             "BACKENDLAB_KERNEL_TAG": "gone"}, check=True)
+    pid = int(kernel.stdout.split()[-1])
+    deadline = time.monotonic() + 10
+    while shop_app.process_runs(pid, shop_app.PROGRAM) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not shop_app.process_runs(pid, shop_app.PROGRAM)

@@ -28,6 +28,7 @@ import signal
 import socket as socketlib
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,6 +201,8 @@ def start(name: str = "shop", kind: str = "fastapi", **options: Any) -> App:
         files["json"].write_text(json.dumps(wanted))
         command = [sys.executable, "-m", PROGRAM, "serve", "--name", name, "--kind", kind,
                    "--options", json.dumps(options)]
+        if grading_suffix():  # a grading kernel's app is of no use once the kernel has gone
+            command += ["--parent", str(os.getpid())]
         with open(files["log"], "wb") as log:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                        start_new_session=True, cwd=runtime_dir())
@@ -353,14 +356,32 @@ def _serve_stdlib(name: str, kind: str, options: dict[str, Any]) -> None:
             sys.exit(1)
 
 
+def _alive(pid: int) -> bool:
+    """Does ``pid`` run (a zombie, whose command line is empty, does not)?"""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes() != b""
+    except OSError:
+        return False
+
+
+def _stop_with(parent: int) -> None:
+    """Stop this app (as ``stop`` would: SIGTERM) once ``parent`` has gone."""
+    while _alive(parent):
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog=f"python -m {PROGRAM}")
     parser.add_argument("command", choices=["serve"])
     parser.add_argument("--name", required=True)
     parser.add_argument("--kind", choices=KINDS, required=True)
     parser.add_argument("--options", default="{}")
+    parser.add_argument("--parent", type=int, help="stop when this process has gone")
     arguments = parser.parse_args(argv)
     options = json.loads(arguments.options)
+    if arguments.parent:
+        threading.Thread(target=_stop_with, args=(arguments.parent,), daemon=True).start()
     if arguments.kind == "fastapi":
         _serve_fastapi(arguments.name, options)
     else:
