@@ -27,8 +27,12 @@ notebook closes (like the course's Redis); ``site.stop()`` stops it.
 """
 
 import http.client
+import re
+import shutil
 import socket
 import subprocess
+import time
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,7 +293,39 @@ def nginx(name: str, workers: int = 1) -> Site:
     """Your private nginx called ``name`` (one per notebook is plenty). Nothing starts until
     you ``apply`` a configuration; after a kernel restart the running one is reused.
     While grading, each grading kernel gets an instance of its own."""
-    return Site(f"{name}{grading_suffix()}", workers)
+    suffix = grading_suffix()
+    if suffix:
+        _forget_finished_grading()
+    return Site(f"{name}{suffix}", workers)
+
+
+def _forget_finished_grading() -> None:
+    """Stop and remove the instances of grading kernels that have ended (named ``-g<pid>``:
+    Validate in JupyterLab; the grading sandbox ends its own with its process namespace)."""
+    for name in nginx_service.instances():
+        tag = re.search(r"-g(\d+)$", name)
+        if tag and not _python_runs(int(tag.group(1))):
+            nginx_service.stop(name)
+            shutil.rmtree(nginx_service.files(name).prefix, ignore_errors=True)
+
+
+def _python_runs(pid: int) -> bool:
+    try:
+        return b"python" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> bool:
+    """Poll ``condition()`` every 10 ms until it is true (return True) or ``timeout`` seconds
+    have passed (return False). What to do instead of "sleep a bit and hope": a reload is
+    asynchronous, so wait for what proves it happened (new workers, a new answer)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def app(name: str = "shop", kind: str = "fastapi", **options: object):  # -> shop_app.App

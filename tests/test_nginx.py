@@ -275,3 +275,23 @@ def test_run_is_the_real_nginx_command_line(site: web.Site) -> None:
     assert failed.returncode == 1 and "[emerg]" in failed.stderr
     site.apply(HELLO)  # the course's apply writes a good file again
     assert site.run("-t").returncode == 0
+
+
+def test_instances_of_finished_grading_kernels_are_removed(monkeypatch: pytest.MonkeyPatch,
+                                                             build: str) -> None:
+    """Validate in JupyterLab grades in a kernel of its own: its nginx must not outlive it."""
+    dead = web.Site("lesson-g999999")  # no process 999999: a kernel that has ended
+    dead.apply(HELLO)
+    master = dead.pid
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    monkeypatch.delenv("BACKENDLAB_KERNEL_TAG", raising=False)
+    mine = web.nginx("lesson")
+    assert mine.name == f"lesson-g{os.getpid()}"
+    assert "lesson-g999999" not in nginx.instances()
+    assert not Path(f"/proc/{master}").exists() or not nginx._is_nginx(master)
+
+
+def test_wait_until_polls_until_true_or_gives_up() -> None:
+    calls = iter([False, False, True])
+    assert web.wait_until(lambda: next(calls)) is True
+    assert web.wait_until(lambda: False, timeout=0.05) is False
