@@ -73,6 +73,15 @@ class App:
         pid = read_number(_files(self.name)["pid"])
         return pid if pid and process_runs(pid, PROGRAM) else None
 
+    @property
+    def static(self) -> Path:
+        """The folder the "fastapi" app serves at ``/static/`` (``app.mount("/static",
+        StaticFiles(...))``, as FastAPI apps do): a lesson puts the same file here and in
+        nginx's root to measure who serves it better."""
+        folder = _files(self.name)["static"]
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return folder
+
     def log(self) -> list[str]:
         """The app's own log (start-up messages, tracebacks)."""
         try:
@@ -97,7 +106,8 @@ def _check_name(name: str) -> str:
 def _files(name: str) -> dict[str, Path]:
     """The app's files in the runtime folder; grading kernels get their own (``-g…``)."""
     stem = runtime_dir() / f"app-{name}{grading_suffix()}"
-    return {part: Path(f"{stem}.{part}") for part in ("sock", "pid", "log", "count", "json")}
+    return {part: Path(f"{stem}.{part}")
+            for part in ("sock", "pid", "log", "count", "json", "static")}
 
 
 def _check_options(kind: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -254,6 +264,10 @@ def _serve_fastapi(name: str, options: dict[str, Any]) -> None:
     files = _files(name)
     app = shop_api.fastapi_app(_open_shop(name), shop_api.Counter(files["count"]),
                                options.get("delay", 0.0))
+    from starlette.staticfiles import StaticFiles  # noqa: PLC0415
+
+    files["static"].mkdir(mode=0o700, exist_ok=True)
+    app.mount("/static", StaticFiles(directory=files["static"]), name="static")
     listener = _bind(files["sock"], 2048)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                             timeout_graceful_shutdown=2)
