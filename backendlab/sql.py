@@ -322,11 +322,37 @@ def lock_down(admin: psycopg.Connection) -> None:
             pgsql.Identifier(name)))
 
 
+def _check_grading_server(admin: psycopg.Connection) -> None:
+    """Grading needs the superuser (it makes roles, and copies owned by them), and a server
+    that asks the kernels' roles for their passwords: with "trust" a kernel could log in as
+    anyone, with "peer" or "ident" as the grader (the kernel runs as the grader's user)."""
+    if not admin.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]:
+        raise CourseError(
+            f"Grading on PostgreSQL gives every kernel a role of its own, and {URL_VARIABLE} "
+            "names a role that is not a superuser, so it may not create them.",
+            "grade with the course's private PostgreSQL (`python -m backendlab postgres start` "
+            f"prints its URL), or with a superuser's URL, or unset {URL_VARIABLE} to grade on "
+            "SQLite.")
+    loose = admin.execute(
+        "SELECT line_number, type, auth_method FROM pg_hba_file_rules WHERE error IS NULL AND "
+        "auth_method IN ('trust', 'peer', 'ident') AND NOT database @> ARRAY['replication']"
+        ).fetchall()
+    if loose:
+        lines = ", ".join(f"line {line} ({kind} {method})" for line, kind, method in loose)
+        raise CourseError(
+            f"This PostgreSQL lets connections in without a password (pg_hba.conf {lines}): a "
+            "grading kernel, which runs as your user, could log in as you or as any role.",
+            "grade with the course's private PostgreSQL (`python -m backendlab postgres start`), "
+            "or make that server ask for passwords (scram-sha-256), or unset "
+            f"{URL_VARIABLE} to grade on SQLite.")
+
+
 def create_kernel_role(admin: psycopg.Connection, tag: str) -> tuple[str, str]:
     """A login role for one grading kernel: no superuser, no CREATEDB, no CREATEROLE, no
     replication, a few connections; returns (name, password)."""
     if not re.fullmatch(r"[a-z0-9]{1,32}", tag):
         raise ValueError(f"not a kernel tag: {tag!r}")
+    _check_grading_server(admin)
     lock_down(admin)
     role, password = KERNEL_ROLE_PREFIX + tag, secrets.token_urlsafe(24)
     admin.execute(pgsql.SQL(
@@ -343,6 +369,9 @@ def drop_kernel_role(admin: psycopg.Connection, role: str) -> None:
     for (name,) in owned:
         admin.execute(pgsql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
             pgsql.Identifier(name)))
+    if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+        # rights other kernels granted it on their copies: revoked, or DROP ROLE refuses
+        admin.execute(pgsql.SQL("DROP OWNED BY {}").format(pgsql.Identifier(role)))
     admin.execute(pgsql.SQL("DROP ROLE IF EXISTS {}").format(pgsql.Identifier(role)))
 
 

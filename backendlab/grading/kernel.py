@@ -188,22 +188,11 @@ class DatabaseBroker(threading.Thread):
 
     def __init__(self, server_url: str, private: Path, tag: str) -> None:
         super().__init__(daemon=True, name=f"backendlab-database-broker-{tag}")
-        import psycopg  # noqa: PLC0415 - the grader's process only
-
-        from .. import sql  # noqa: PLC0415
-        from ..errors import CourseError  # noqa: PLC0415
+        from .. import sql  # noqa: PLC0415 - the grader's process only
 
         self.server, self.private, self.tag = sql._psycopg_url(server_url), private, tag
-        try:
-            with sql._admin_connection(self.server) as admin:
-                self.role, self.password = sql.create_kernel_role(admin, tag)
-        except psycopg.errors.InsufficientPrivilege as error:
-            raise CourseError(
-                f"Grading on PostgreSQL gives every kernel a role of its own, and "
-                f"{sql.URL_VARIABLE} names a role that may not create roles: {error}",
-                "grade with the course's private PostgreSQL (`python -m backendlab postgres "
-                f"start` prints its URL), or with a superuser's URL, or unset {sql.URL_VARIABLE} "
-                "to grade on SQLite.") from None
+        with sql._admin_connection(self.server) as admin:
+            self.role, self.password = sql.create_kernel_role(admin, tag)
         self.socket_path = private / BROKER_SOCKET
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._listener.bind(str(self.socket_path))
