@@ -1,0 +1,204 @@
+"""README's instructor commands are real: each exists with the options shown, the formgrader
+opens where README says (headless, as the instructor starts it), and the shared-machine recipe
+does what it says."""
+
+import http.client
+import json
+import os
+import re
+import shlex
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from nbgrader.apps.nbgraderapp import NbGraderApp
+
+from backendlab.__main__ import parser
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+UNIT = "00-orientation"
+TOKEN = "backendlab-formgrader-test"
+
+
+def section(title: str) -> str:
+    """README's `## title` section, subsections included."""
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index(f"\n## {title}")
+    end = readme.find("\n## ", start + 1)
+    return readme[start:end if end > 0 else None]
+
+
+def bash_lines(text: str) -> list[list[str]]:
+    """The commands of every ```bash block in ``text``, as words (comments dropped)."""
+    blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
+    return [words for block in blocks for line in block.splitlines()
+            if (words := shlex.split(line, comments=True))]
+
+
+def instructor_commands() -> list[list[str]]:
+    return [words for words in bash_lines(section("For instructors"))
+            if words[0] in ("nbgrader", "backendlab", "jupyter")]
+
+
+def options(words: list[str]) -> list[str]:
+    return [word[2:].split("=")[0] for word in words if word.startswith("--")]
+
+
+def test_the_instructor_block_is_the_whole_workflow() -> None:
+    """Is every step of the week in the block?"""
+    steps = {" ".join(words[:2]) for words in instructor_commands()}
+    assert {"nbgrader generate_assignment", "nbgrader release_assignment", "nbgrader collect",
+            "backendlab grade", "jupyter lab", "nbgrader generate_feedback",
+            "nbgrader release_feedback", "nbgrader export", "backendlab export-student",
+            "nbgrader db"} <= steps
+
+
+@pytest.mark.parametrize("words", instructor_commands(), ids=lambda words: " ".join(words[:3]))
+def test_every_instructor_command_exists_with_its_options(words: list[str]) -> None:
+    """`nbgrader <unknown> --help` prints the general help and exits 0, so exit codes prove
+    nothing: walk nbgrader's own subcommand table, and look each option up in the app's."""
+    if words[0] == "nbgrader":
+        app, rest = NbGraderApp, words[1:]
+        while rest and rest[0] in (app.subcommands if isinstance(app.subcommands, dict) else {}):
+            app, rest = app.subcommands[rest[0]][0], rest[1:]
+        assert app is not NbGraderApp, f"{words}: no such nbgrader command"
+        assert app.name != "nbgrader formgrade", "only says the formgrader is in JupyterLab now"
+        known = set(app.aliases) | set(app.flags)
+        help_command = words[:len(words) - len(rest)]
+    elif words[0] == "backendlab":
+        commands = next(action for action in parser()._actions if action.dest == "command")
+        assert words[1] in commands.choices, f"{words}: no such backendlab command"
+        known = {option[2:] for action in commands.choices[words[1]]._actions
+                 for option in action.option_strings}
+        help_command = words[:2]
+    else:  # jupyter lab
+        assert (BIN / f"jupyter-{words[1]}").exists(), words
+        known = set()
+        help_command = words[:2]
+    assert set(options(words)) <= known, f"{words}: {set(options(words)) - known} unknown"
+    shown = subprocess.run([str(BIN / help_command[0]), *help_command[1:], "--help"],
+                           capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+
+
+def copy_course(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", folder)
+    shutil.copytree(ROOT / "source" / UNIT, folder / "source" / UNIT)
+    return folder
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP over the server's unix socket (no port another user of the machine could reach)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__("localhost", timeout=30)
+        self.socket_path = str(path)
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.socket_path)
+
+
+def get(sock: Path, url: str, token: bool = True) -> tuple[int, str, str]:
+    """(status, Location header, body) of a GET, with the token as the login."""
+    connection = UnixHTTPConnection(sock)
+    connection.request("GET", url, headers={"Authorization": f"token {TOKEN}"} if token else {})
+    response = connection.getresponse()
+    return response.status, response.getheader("Location") or "", response.read().decode()
+
+
+@contextmanager
+def jupyter_lab(cwd: Path, env: dict[str, str]) -> Iterator[Path]:
+    """`jupyter lab` as the instructor starts it, headless, on a unix socket; yields the socket."""
+    scratch = Path(tempfile.mkdtemp(prefix="fg-", dir="/tmp"))  # short: socket paths
+    sock = scratch / "lab.sock"
+    root = ["--allow-root"] if os.getuid() == 0 else []
+    log_path = scratch / "lab.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [str(BIN / "jupyter"), "lab", "--no-browser", *root, f"--ServerApp.sock={sock}",
+             f"--IdentityProvider.token={TOKEN}"],
+            cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **env, "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+                 "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "workspaces"),
+                 "JUPYTERLAB_SETTINGS_DIR": str(scratch / "settings")})
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    if get(sock, "/api/status")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("`jupyter lab` did not start:\n" + log_path.read_text()[-3000:])
+                time.sleep(0.5)
+            yield sock
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, 15)
+                server.wait(timeout=30)
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.mark.parametrize("where", ["course folder", "hub home"])
+def test_formgrader_opens_as_readme_says(tmp_path: Path, where: str) -> None:
+    """In the course folder, `jupyter lab` serves /formgrader for this course. On a hub the
+    server starts in the instructor's home: `load_subconfig` in ~/.jupyter finds the course."""
+    course = copy_course(tmp_path / "home" / "backend-lab")
+    subprocess.run([str(BIN / "nbgrader"), "generate_assignment", UNIT, "--force"], cwd=course,
+                   check=True, capture_output=True)
+    env = {"JUPYTER_CONFIG_DIR": str(tmp_path / "home" / ".jupyter")}
+    if where == "hub home":
+        (tmp_path / "home" / ".jupyter").mkdir()
+        (tmp_path / "home" / ".jupyter" / "nbgrader_config.py").write_text(
+            f'load_subconfig("{course / "nbgrader_config.py"}")\n')
+    with jupyter_lab(course if where == "course folder" else tmp_path / "home", env) as sock:
+        status, location, _ = get(sock, "/formgrader", token=False)
+        assert status == 302 and location.startswith("/login")  # the token is the login
+        status, location, _ = get(sock, f"/formgrader?token={TOKEN}", token=False)
+        assert (status, location) == (302, "/formgrader/manage_assignments")
+        status, _, page = get(sock, "/formgrader/manage_assignments")
+        assert status == 200 and "Manage Assignments" in page
+        status, _, body = get(sock, "/formgrader/api/assignments")
+        assert status == 200
+        assignments = {entry["name"]: entry for entry in json.loads(body)}
+        assert assignments[UNIT]["max_score"] == 12.0  # this course's gradebook
+
+
+def test_nbgrader_without_the_environment_on_path_makes_a_whole_gradebook(tmp_path: Path) -> None:
+    """nbgrader runs `alembic` from PATH while it creates gradebook.db; nbgrader_config.py puts
+    this environment's bin/ on PATH, so an instructor who did not activate it gets a whole
+    gradebook, not one without its schema version."""
+    course = copy_course(tmp_path / "course")
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}
+    assert shutil.which("alembic", path=env["PATH"]) is None
+    for _ in range(2):
+        run = subprocess.run([str(BIN / "nbgrader"), "db", "student", "list"], cwd=course, env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-2000:]
+    with sqlite3.connect(course / "gradebook.db") as db:
+        assert len(db.execute("SELECT version_num FROM alembic_version").fetchall()) == 1
+
+
+def test_login_defs_edit_makes_new_homes_private(tmp_path: Path) -> None:
+    """README's `sed` on /etc/login.defs (run here on a copy) sets HOME_MODE 0700."""
+    if not Path("/etc/login.defs").exists():
+        pytest.skip("no /etc/login.defs on this machine")
+    command = next(words for words in bash_lines(section("For instructors")) if words[0] == "sed")
+    copy = tmp_path / "login.defs"
+    shutil.copy("/etc/login.defs", copy)
+    subprocess.run([*command[:-1], str(copy)], check=True)
+    assert re.findall(r"^HOME_MODE\s+(\S+)$", copy.read_text(), re.M) == ["0700"]
+    assert command[-1] == "/etc/login.defs"
