@@ -1,6 +1,7 @@
 """The student-only copy holds no solution, hidden test or rubric from source/."""
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,56 @@ def test_export_never_overwrites(tmp_path: Path) -> None:
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1
     assert "already exists and is not empty" in result.stderr
+
+
+def test_export_refuses_outside_the_course_folder(tmp_path: Path) -> None:
+    """Run anywhere else, it once wrote an empty copy and exited 0."""
+    (tmp_path / "elsewhere").mkdir()
+    result = subprocess.run([sys.executable, "-m", "backendlab", "export-student", str(tmp_path / "copy")],
+                            cwd=tmp_path / "elsewhere", capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "is not the Backend Lab course folder" in result.stderr and "How to fix it" in result.stderr
+    assert not (tmp_path / "copy").exists()
+
+
+def test_student_copy_has_a_learner_readme(tmp_path: Path) -> None:
+    """The learners' README: no instructor or author sections, no command whose files the copy
+    lacks, and the check it names runs there."""
+    export = tmp_path / "student"
+    subprocess.run([sys.executable, "-m", "backendlab", "export-student", str(export)],
+                   cwd=ROOT, check=True, capture_output=True)
+    readme = (export / "README.md").read_text()
+    headings = re.findall(r"^## (.*)$", readme, re.M)
+    assert headings == ["Quickstart", "Units", "For learners", "What is in this folder"]
+    for absent in ("./course release", "./course test", "nbgrader generate_assignment",
+                   "backendlab grade", "source/", "tests/", "For instructors", "For authors"):
+        assert absent not in readme, absent
+    assert "./course lab" in readme and "release/" in readme
+    check = re.search(r"^(\.venv/bin/python -m backendlab doctor)", readme, re.M)
+    assert check is not None
+    ran = subprocess.run([sys.executable, "-m", "backendlab", "doctor"], cwd=export,
+                         capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in ran.stdout + ran.stderr and ran.stdout.strip()
+
+
+def test_student_copy_has_its_own_exchange(tmp_path: Path) -> None:
+    """An instructor who pointed the course at the hub's exchange does not hand that path to
+    every learner: the copy's nbgrader_config.py uses its own exchange/ folder."""
+    course = tmp_path / "course"
+    course.mkdir()
+    for name in ("release", "notebooks", "backendlab", "source"):
+        shutil.copytree(ROOT / name, course / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "README.md", course)
+    config = (ROOT / "nbgrader_config.py").read_text()
+    shared = re.sub(r"^c\.Exchange\.root\s*=.*$", 'c.Exchange.root = "/srv/nbgrader/exchange"', config, flags=re.M)
+    assert shared != config
+    (course / "nbgrader_config.py").write_text(shared)
+    export = tmp_path / "student"
+    subprocess.run([sys.executable, "-m", "backendlab", "export-student", str(export)],
+                   cwd=course, check=True, capture_output=True)
+    assert "/srv/nbgrader" not in (export / "nbgrader_config.py").read_text()
+    loaded = subprocess.run(
+        [sys.executable, "-c", "from nbgrader.apps import NbGraderApp; app = NbGraderApp(); "
+         "app.load_config_file(); print(app.config.Exchange.root)"],
+        cwd=export, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == str(export / "exchange")
