@@ -5,6 +5,7 @@ machine, and print what they measured. Timings are for learners to see: tests ne
 them (a shared 2-core machine makes any threshold flaky).
 """
 
+import html
 import os
 import statistics
 import time
@@ -90,6 +91,23 @@ class Comparison:
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the sentence, not the fields
         printer.text(str(self))
+
+    def _repr_html_(self) -> str | None:
+        """In a notebook: the sentence, then two bars drawn to scale (a ×300 is a sliver)."""
+        if under_nbgrader():
+            return None  # feedback stays text
+        longest = max(self.slow_seconds, self.fast_seconds, 1e-9)
+        bars = []
+        for label, seconds, colour in ((self.slow_label, self.slow_seconds, "#E69F00"),
+                                       (self.fast_label, self.fast_seconds, "#0072B2")):
+            width = 100 * seconds / longest
+            bars.append(
+                f'<div style="display:flex;align-items:center;gap:0.5em;margin:2px 0">'
+                f'<span style="width:16em;text-align:right">{html.escape(label)}</span>'
+                f'<span style="flex:1"><span style="display:inline-block;height:1em;'
+                f'min-width:2px;width:{width:.2f}%;background:{colour}"></span></span>'
+                f'<span style="width:6em">{readable(seconds)}</span></div>')
+        return f"<p>{html.escape(str(self))}</p><div style=\"max-width:48em\">{''.join(bars)}</div>"
 
 
 def compare(slow_label: str, slow: Callable[[], object], fast_label: str, fast: Callable[[], object],

@@ -39,3 +39,12 @@ def test_under_nbgrader_an_action_runs_once_and_nothing_claims_a_measurement(mon
     assert calls == [1]
     text = str(Comparison("scan", 0.03, "index", 0.0001))
     assert "not a measurement" in text and "×" not in text
+
+
+def test_in_a_notebook_a_comparison_is_also_drawn_to_scale(monkeypatch) -> None:
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    page = Comparison("scan <all>", 0.03, "index", 0.0003)._repr_html_()
+    assert "scan &lt;all&gt;" in page and "→ ×100" in page   # the sentence stays, as text
+    assert "width:100.00%" in page and "width:1.00%" in page
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert Comparison("scan", 0.03, "index", 0.0003)._repr_html_() is None
