@@ -26,6 +26,7 @@ message, and the server keeps serving the previous one. The server keeps running
 notebook closes (like the course's Redis); ``site.stop()`` stops it.
 """
 
+import atexit
 import http.client
 import re
 import shutil
@@ -296,7 +297,18 @@ def nginx(name: str, workers: int = 1) -> Site:
     suffix = grading_suffix()
     if suffix:
         _forget_finished_grading()
+        if f"{name}{suffix}" not in _STOP_AT_EXIT:  # a grading kernel's nginx ends with it
+            _STOP_AT_EXIT.add(f"{name}{suffix}")
+            atexit.register(_stop_and_remove, f"{name}{suffix}")
     return Site(f"{name}{suffix}", workers)
+
+
+_STOP_AT_EXIT: set[str] = set()
+
+
+def _stop_and_remove(name: str) -> None:
+    nginx_service.stop(name)
+    shutil.rmtree(nginx_service.files(name).prefix, ignore_errors=True)
 
 
 def _forget_finished_grading() -> None:
@@ -305,8 +317,7 @@ def _forget_finished_grading() -> None:
     for name in nginx_service.instances():
         tag = re.search(r"-g(\d+)$", name)
         if tag and not _python_runs(int(tag.group(1))):
-            nginx_service.stop(name)
-            shutil.rmtree(nginx_service.files(name).prefix, ignore_errors=True)
+            _stop_and_remove(name)
 
 
 def _python_runs(pid: int) -> bool:

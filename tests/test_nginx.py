@@ -295,3 +295,16 @@ def test_wait_until_polls_until_true_or_gives_up() -> None:
     calls = iter([False, False, True])
     assert web.wait_until(lambda: next(calls)) is True
     assert web.wait_until(lambda: False, timeout=0.05) is False
+
+
+def test_a_grading_kernel_s_nginx_ends_with_the_kernel(build: str) -> None:
+    code = ("import os; os.environ['NBGRADER_EXECUTION'] = 'autograde'\n"
+            "from backendlab import web\n"
+            "site = web.nginx('ends')\n"
+            "site.apply('server { listen {listen}; return 204; }')\n"
+            "print(site.pid, site.files.prefix)\n")
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    pid, prefix = done.stdout.split()[-2:]
+    assert not nginx._is_nginx(int(pid)) and not Path(prefix).exists()
