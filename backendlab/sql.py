@@ -205,11 +205,16 @@ def _admin_connection(server: sa.URL) -> psycopg.Connection:
     try:
         return psycopg.connect(libpq, autocommit=True)
     except psycopg.OperationalError as error:
+        if "password" in str(error) and "passfile" not in server.query:
+            fix = ("the course's private PostgreSQL asks for a password since this version, and "
+                   "its URL now names the file holding it: run  export "
+                   f"{URL_VARIABLE}=$(python -m backendlab postgres start)  again, then restart "
+                   "JupyterLab from that shell.")
+        else:
+            fix = ("start that server (or `python -m backendlab postgres start` for a private "
+                   f"one), or unset {URL_VARIABLE} to use the embedded SQLite database.")
         raise CourseError(
-            f"Could not connect to PostgreSQL at {URL_VARIABLE}={server!r}:\n{error}",
-            "start that server (or `python -m backendlab postgres start` for a private one), "
-            f"or unset {URL_VARIABLE} to use the embedded SQLite database.",
-        ) from None
+            f"Could not connect to PostgreSQL at {URL_VARIABLE}={server!r}:\n{error}", fix) from None
 
 
 def _postgres_copy(server: sa.URL, name: str, dataset: str | None, scale: str) -> Engine:

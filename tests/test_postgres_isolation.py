@@ -106,6 +106,17 @@ def test_the_private_postgresql_asks_every_role_for_a_password(server: str) -> N
     assert oct(postgres_server.password_file().stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_url_from_before_passwords_says_how_to_get_the_new_one(
+        server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A learner's shell may still export the URL of the old, password-less server."""
+    from backendlab.errors import CourseError  # noqa: PLC0415
+
+    old = sa.make_url(server).difference_update_query(["passfile"])
+    monkeypatch.setenv("BACKENDLAB_DATABASE_URL", old.render_as_string(hide_password=False))
+    with pytest.raises(CourseError, match=r"postgres start\)  again, then restart JupyterLab"):
+        backendlab.database("old-url")
+
+
 def test_a_kernel_gets_its_own_role_never_the_superuser(server: str) -> None:
     with grading_kernel_environment("own1") as environment:
         url = sa.make_url(environment["BACKENDLAB_DATABASE_URL"])
