@@ -415,10 +415,13 @@ def _title(pid: int) -> str:
 
 def worker_pids(name: str) -> list[int]:
     """The pids of the master's worker processes that serve requests (not those finishing
-    their last requests after a reload, nor cache managers), oldest first."""
+    their last requests after a reload, nor cache managers), oldest first: the workers that
+    hold the listening sockets (an old worker renames itself "shutting down" a moment before
+    it closes them)."""
     master = master_pid(name)
     if master is None:
         return []
+    listening = _listening_inodes()
     children = []
     for status in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -426,7 +429,11 @@ def worker_pids(name: str) -> list[int]:
         except (OSError, IndexError):
             continue
         pid = int(status.parent.name)
-        if int(fields[1]) == master and _title(pid) == "nginx: worker process":
+        if int(fields[1]) != master or not _title(pid).startswith("nginx: worker process"):
+            continue
+        serving = _holds_a_listener(pid, listening) if listening else \
+            _title(pid) == "nginx: worker process"  # no /proc/net here: trust the name
+        if serving:
             children.append(pid)
     return sorted(children)
 
@@ -617,18 +624,50 @@ def _reload(name: str, where: Files, site_text: str) -> None:
                               "server still serves the previous configuration."))
 
 
+def _listening_inodes() -> set[str]:
+    """The inodes of every listening socket (unix sockets flagged __SO_ACCEPTCON, TCP sockets
+    in state LISTEN), from /proc/net."""
+    found = set()
+    try:
+        for line in Path("/proc/net/unix").read_text().splitlines()[1:]:
+            fields = line.split()
+            if len(fields) >= 7 and int(fields[3], 16) & 0x10000:
+                found.add(fields[6])
+    except OSError:
+        pass
+    for table in ("tcp", "tcp6"):
+        try:
+            for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+                fields = line.split()
+                if len(fields) >= 10 and fields[3] == "0A":
+                    found.add(fields[9])
+        except OSError:
+            continue
+    return found
+
+
+def _holds_a_listener(pid: int, listening: set[str]) -> bool:
+    """Does process ``pid`` still hold one of the ``listening`` sockets (so it may still
+    accept a new connection)? False once it has gone."""
+    try:
+        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:
+        return False
+    return any(link.startswith("socket:[") and link[8:-1] in listening for link in links)
+
+
 def _wait_old_workers_closed(workers: list[int]) -> None:
     """After a SIGHUP the old workers share the listening sockets until they close them; until
-    then a new connection may still get the old configuration. Wait until each old worker has
-    exited or calls itself "shutting down" (it closes its listeners right after renaming)."""
+    then a new connection may still get the old configuration. Wait until every old worker has
+    exited or closed its listening sockets (a busy one goes on finishing its requests)."""
     deadline = time.monotonic() + READY_TIMEOUT
     lingering = list(workers)
     while lingering and time.monotonic() < deadline:
+        listening = _listening_inodes()
         lingering = [pid for pid in lingering if _is_nginx(pid)
-                     and not _is_nginx(pid, "worker process is shutting down")]
-        time.sleep(0.005)
-    if any(_is_nginx(pid) for pid in workers):
-        time.sleep(0.02)  # renamed, about to close its listeners
+                     and _holds_a_listener(pid, listening)]
+        if lingering:
+            time.sleep(0.005)
 
 
 def reload(name: str) -> None:
