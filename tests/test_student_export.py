@@ -4,6 +4,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -111,3 +113,25 @@ def test_student_copy_has_its_own_exchange(tmp_path: Path) -> None:
          "app.load_config_file(); print(app.config.Exchange.root)"],
         cwd=export, capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == str(export / "exchange")
+
+
+def test_student_copy_installs_backendlab_with_the_pinned_packages(tmp_path: Path) -> None:
+    """README's hub recipe installs the learners' copy into the students' environment: that
+    brings the backendlab package (nothing else of the course) and requires the exact pins."""
+    export = tmp_path / "student"
+    subprocess.run([sys.executable, "-m", "backendlab", "export-student", str(export)],
+                   cwd=ROOT, check=True, capture_output=True)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                            str(tmp_path / "wheels"), str(export)], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = (tmp_path / "wheels").glob("backendlab-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(name for name in names if name.endswith(".dist-info/METADATA"))).decode()
+    assert "backendlab/grading/preprocessors.py" in names
+    assert {name.split("/")[0] for name in names} <= {"backendlab", wheel.name.split("-py3")[0] + ".dist-info"}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    required = {line.split(": ", 1)[1].split(";")[0].strip().replace(" ", "")
+                for line in metadata.splitlines() if line.startswith("Requires-Dist:")}
+    pinned = {pin.replace(" ", "") for pin in project["dependencies"] + project["optional-dependencies"]["bundled-servers"]}
+    assert pinned <= required and all("==" in pin for pin in pinned)
