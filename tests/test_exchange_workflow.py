@@ -8,7 +8,10 @@ import csv
 import shutil
 import subprocess
 import sys
+import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -29,12 +32,17 @@ def student(course: Path, folder: Path, *arguments: str) -> subprocess.Completed
                f"--Exchange.root={course / 'exchange'}")
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("course")
+def make_course(folder: Path) -> Path:
+    """A course folder with this unit's source and the course's nbgrader_config.py."""
+    folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "nbgrader_config.py", folder)
     shutil.copytree(ROOT / "source" / UNIT, folder / "source" / UNIT)
     return folder
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_course(tmp_path_factory.mktemp("course"))
 
 
 def test_release_fetch_submit_collect_grade_feedback_export(course: Path, tmp_path: Path) -> None:
@@ -69,3 +77,58 @@ def test_release_fetch_submit_collect_grade_feedback_export(course: Path, tmp_pa
     assert float(rows["alice"]["raw_score"]) == 6.0  # every autograded point; reflections by hand
     assert float(rows["bob"]["raw_score"]) == 0.0
     assert float(rows["alice"]["max_score"]) == 12.0
+
+
+def solve(course: Path, home: Path) -> None:
+    """The student's answers become the solutions (full marks)."""
+    for notebook in (course / "source" / UNIT).glob("*.ipynb"):
+        shutil.copy(notebook, home / UNIT / notebook.name)
+
+
+def submitted_at(course: Path, student_id: str) -> str:
+    return (course / "submitted" / student_id / UNIT / "timestamp.txt").read_text().strip()
+
+
+def test_resubmission_due_date_and_late_penalty(tmp_path: Path) -> None:
+    """README's recipe: a due date set with `nbgrader db assignment add` after
+    generate_assignment, LateSubmissionPlugin.penalty_method = "zero", `collect --update` for a
+    resubmission, and ExchangeCollect.check_owner off (on hubs where jovyan owns every file)."""
+    course = make_course(tmp_path / "course")
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + '\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
+    run(course, "nbgrader", "generate_assignment", UNIT, "--force")
+    run(course, "nbgrader", "release_assignment", UNIT, "--force")
+    homes = {student_id: tmp_path / student_id for student_id in ("dave", "carol")}
+    for student_id, home in homes.items():
+        home.mkdir()
+        student(course, home, "fetch_assignment", UNIT)
+
+    solve(course, homes["dave"])  # dave hands in everything on time
+    student(course, homes["dave"], "submit", UNIT, "--student", "dave")
+    time.sleep(1.1)  # due dates have whole seconds
+    due = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M:%S Europe/Berlin")
+    run(course, "nbgrader", "db", "assignment", "add", UNIT, f"--duedate={due}")
+    time.sleep(1.1)
+    student(course, homes["carol"], "submit", UNIT, "--student", "carol")  # late, and unanswered
+
+    collected = run(course, "nbgrader", "collect", UNIT)
+    assert "claims to be submitted by carol but is owned by" in collected.stderr  # check_owner
+    first = submitted_at(course, "carol")
+    solve(course, homes["carol"])
+    time.sleep(1.1)
+    student(course, homes["carol"], "submit", UNIT, "--student", "carol")  # carol resubmits
+    kept = run(course, "nbgrader", "collect", UNIT)
+    assert "use --update" in kept.stderr and submitted_at(course, "carol") == first
+
+    config.write_text(config.read_text() + "c.ExchangeCollect.check_owner = False\n")
+    updated = run(course, "nbgrader", "collect", "--update", UNIT)
+    assert "Updating submission: carol" in updated.stderr
+    assert "claims to be submitted" not in updated.stderr
+    assert submitted_at(course, "carol") > first
+
+    run(course, "backendlab", "grade", UNIT)
+    run(course, "nbgrader", "export")
+    with open(course / "grades.csv") as table:
+        rows = {row["student_id"]: row for row in csv.DictReader(table)}
+    assert [float(rows["dave"][key]) for key in ("raw_score", "late_submission_penalty", "score")] == [6, 0, 6]
+    assert [float(rows["carol"][key]) for key in ("raw_score", "late_submission_penalty", "score")] == [6, 6, 0]
