@@ -137,7 +137,8 @@ def parser() -> argparse.ArgumentParser:
     grade = commands.add_parser("grade", help="(instructors) autograde a unit's submissions")
     grade.add_argument("unit", help="the unit (nbgrader assignment), e.g. 00-orientation")
     grade.add_argument("--student", action="append",
-                       help="grade only this student (repeat for several); default: everyone")
+                       help="grade only this student (repeat for several; an id starting with "
+                            "'-' as --student=-id); default: everyone")
     grade.add_argument("--jobs", type=int, help="students graded at once (default: one per core)")
     grade.set_defaults(run=_grade)
 

@@ -1,11 +1,16 @@
 """Grading a class with bad submissions: every one graded as it deserves, nobody else affected.
 
 The submissions are the fixture corpus an instructor meets in a real class, each a copy of
-the solution (or of the untouched release) with one thing broken. Points per test cell are
-read back from the gradebook.
+the solution (the release with the model answers typed in, as a student would) or of the
+untouched release, with one thing broken. Points per test cell are read back from the
+gradebook; what the summary says (late, restored cells, why a student was not graded) is
+checked against the corpus.
 """
 
+import csv
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -50,7 +55,18 @@ CORPUS = {
     "hard-coded": ("source", {nb: {answer_id: entry.hardcoded for answer_id, entry in catalogue.exercises(UNIT, nb).items()} for nb in (SQL, REDIS)}, ALL_TESTS),
     "memory-hog": ("source", {SQL: {"ex1-answer": "hog = []\nwhile True:\n    hog.append(bytearray(10**8))"}},
                    {(SQL, "ex1-test")}),
+    # submitted an hour after the due date set in the fixture (timestamp.txt, as nbgrader submit)
+    "late-by-an-hour": ("source", {}, set()),
+    # JupyterLab's "Duplicate": the SQL notebook submitted under another name
+    "saved-a-copy": ("source", {}, {(SQL, "ex1-test"), (SQL, "ex2-test")}),
+    # a notebook that is not JSON any more
+    "not-json": ("source", {}, ALL_TESTS),
+    # comma (nbgrader's exclude lists and CSV), space, quote, unicode, glob characters, leading dash
+    "-odd, ïd [x]*'": ("source", {}, set()),
 }
+DUE, SUBMITTED_LATE = "2026-12-01 17:00:00 UTC", "2026-12-01 18:00:00.000000 UTC"
+ODD_ID = "-odd, ïd [x]*'"
+NOT_GRADED = {"saved-a-copy", "not-json"}  # the summary must say why
 
 # Attacks that worked before grading kernels were sandboxed. Each answer is run from its
 # notebook's folder, autograded/<student>/<unit>/, so the course folder is ../../../ from there.
@@ -106,11 +122,17 @@ ATTACKS = {
 def write_submission(course: Path, unit: str, student: str, based_on: Path,
                      changes: dict[str, dict[str, str | None]]) -> None:
     """submitted/<student>/<unit>/: the notebooks of ``based_on`` with ``changes`` made
-    ({notebook: {cell id: new source, or None to delete the cell}})."""
+    ({notebook: {cell id: new source, or None to delete the cell}}). Based on source/ where
+    the course has a release/: the released notebooks with the model answers typed into the
+    answer cells, as an honest student's would be (test cells exactly as released)."""
     folder = course / "submitted" / student / unit
     folder.mkdir(parents=True)
+    released = course / "release" / unit
     for path in sorted(based_on.glob("*.ipynb")):
-        notebook = nbformat.read(path, 4)
+        if based_on.parent.name == "source" and (released / path.name).exists():
+            notebook = answered(nbformat.read(released / path.name, 4), nbformat.read(path, 4))
+        else:
+            notebook = nbformat.read(path, 4)
         edits = changes.get(path.name, {})
         kept = []
         for cell in notebook.cells:
@@ -122,6 +144,26 @@ def write_submission(course: Path, unit: str, student: str, based_on: Path,
             kept.append(cell)
         notebook.cells = kept
         nbformat.write(notebook, folder / path.name)
+
+
+def answered(release: nbformat.NotebookNode, source: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The released notebook with each answer cell holding the source's model answer."""
+    answers = {cell.metadata.nbgrader["grade_id"]: cell.source for cell in source.cells
+               if cell.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    for cell in release.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = "\n".join(line for line in answers[grade_id].split("\n")
+                                    if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
+    return release
+
+
+def mess_up(course: Path, unit: str) -> None:
+    """The submissions whose trouble is not in a cell: late, misnamed, not JSON."""
+    (course / "submitted" / "late-by-an-hour" / unit / "timestamp.txt").write_text(SUBMITTED_LATE)
+    copied = course / "submitted" / "saved-a-copy" / unit
+    (copied / SQL).rename(copied / SQL.replace(".ipynb", "-Copy1.ipynb"))
+    (course / "submitted" / "not-json" / unit / SQL).write_text('{"cells": [')
 
 
 def sandboxed() -> bool:
@@ -138,9 +180,15 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
     course = tmp_path_factory.mktemp("class")
     shutil.copy(ROOT / "nbgrader_config.py", course)
     shutil.copytree(ROOT / "source" / UNIT, course / "source" / UNIT)
-    shutil.copytree(ROOT / "release" / UNIT, course / "release" / UNIT)
+    # the release students got, made from this source (the repository's release/ may lag)
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", UNIT, "--force"],
+                   cwd=course, check=True, capture_output=True)
     for student, (based_on, changes, _) in corpus().items():
         write_submission(course, UNIT, student, course / based_on / UNIT, changes)
+    mess_up(course, UNIT)
+    # the due date, set the documented nbgrader way (README, "Due dates and late work")
+    subprocess.run([sys.executable, "-m", "nbgrader", "db", "assignment", "add", UNIT,
+                    f"--duedate={DUE}"], cwd=course, check=True, capture_output=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BACKENDLAB_CELL_TIMEOUT", "5")  # loops and sleeps are stopped sooner
         patch.setenv("BACKENDLAB_GRADING_MEMORY_GB", "2")
@@ -153,7 +201,7 @@ def test_every_submission_is_graded(graded_class: tuple[Path, list]) -> None:
     """Is every student graded, however broken the submission?"""
     _, results = graded_class
     assert {result.student for result in results} == set(corpus())
-    assert [result.student for result in results if result.problem] == []
+    assert {result.student for result in results if result.problem} == NOT_GRADED
 
 
 @pytest.mark.parametrize("student", [*CORPUS, *ATTACKS])
@@ -173,13 +221,88 @@ def test_each_exercise_scores_what_it_deserves(graded_class: tuple[Path, list], 
 
 
 def test_summary_table_lists_scores_and_failures(graded_class: tuple[Path, list]) -> None:
+    """Autograded points out of what the tests are worth; reflections pending, not in max."""
     _, results = graded_class
     table = instructor.summary(results).splitlines()
-    assert table[0].split() == ["student", "score", "max", "failures"]
+    assert table[0].split() == ["student", "auto", "max", "by", "hand", "late", "failed", "tests"]
     solution = next(line for line in table if line.startswith("solution "))
-    assert solution.split()[1:] == ["6", "12", "none"]  # 6 autograded points; 6 more by hand
+    assert solution.split()[1:] == ["6", "6", "6", "pending", "-", "none"]
     untouched = next(line for line in table if line.startswith("untouched "))
+    assert untouched.split()[1:4] == ["0", "6", "0/6"]  # unanswered reflections: nothing to grade
     assert "01-sql-warmup:ex1-test" in untouched
+
+
+def test_late_submission_shows_seconds_late(graded_class: tuple[Path, list]) -> None:
+    _, results = graded_class
+    late = {r.student: r.seconds_late for r in results if r.seconds_late}
+    assert late == {"late-by-an-hour": 3600}
+    row = next(line for line in instructor.summary(results).splitlines()
+               if line.startswith("late-by-an-hour "))
+    assert "3600 s" in row
+
+
+def test_edited_and_deleted_test_cells_show_as_restored(graded_class: tuple[Path, list]) -> None:
+    """Tampering is named per student; honest submissions (test cells as released, hidden
+    tests and all) have nothing restored and no "checksum has changed" noise in their logs."""
+    course, results = graded_class
+    restored = {r.student: r.restored for r in results if r.restored}
+    assert restored == {"edited-test-cell": ["01-sql-warmup:ex1-test (edited)"],
+                        "deleted-test-cell": ["01-sql-warmup:ex1-test (deleted)"]}
+    table = instructor.summary(results)
+    assert "edited-test-cell:\n  restored before grading (tampering?): 01-sql-warmup:ex1-test (edited)" \
+        in table
+    run = max(path for path in (course / "grading-logs" / UNIT).iterdir() if path.is_dir())
+    logs = "".join(path.read_text() for path in run.rglob("*.log"))
+    assert "checksum" not in logs and "has changed" not in logs
+
+
+def test_a_skipped_submission_says_why_and_is_not_retried(graded_class: tuple[Path, list]) -> None:
+    course, results = graded_class
+    problems = {r.student: r.problem for r in results if r.problem}
+    assert problems["saved-a-copy"] == (
+        "partly graded: 01-sql-warmup.ipynb not submitted; 01-sql-warmup-Copy1.ipynb is not part "
+        "of the unit (rename it to 01-sql-warmup.ipynb in submitted/ and grade again)")
+    assert problems["not-json"].startswith("not graded: 01-sql-warmup.ipynb: ")
+    assert "NotJSONError" in problems["not-json"]
+    run = max(path for path in (course / "grading-logs" / UNIT).iterdir() if path.is_dir())
+    for student in NOT_GRADED:
+        log = instructor.student_log(run, student).read_text()
+        assert log.count(instructor.ATTEMPT) == 1, f"{student} was graded again"
+
+
+def test_only_a_dead_grading_process_means_grading_again(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    """The process dies on "b" (it is graded again alone, then dies again: reported); "c",
+    never reached, goes on in a new process; "a" finished and is not graded again."""
+    runs = []
+
+    def fake_process(course, unit, students, logs, name):
+        runs.append(list(students))
+        if "b" in students:
+            return -9, students[:students.index("b") + 1], set(students[:students.index("b")])
+        return 0, list(students), set(students)
+
+    monkeypatch.setattr(instructor, "_run_process", fake_process)
+    instructor.autograde_group(tmp_path, UNIT, ["a", "b", "c"], tmp_path, "process-1")
+    assert runs == [["a", "b", "c"], ["b"], ["c"]]
+    reason = instructor.skip_reason(instructor.student_log(tmp_path, "b").read_text())
+    assert reason == ("the grading process died (killed by SIGKILL) while grading this "
+                      "submission, again when graded alone: not graded.")
+
+
+def test_odd_student_ids_are_graded_and_exported(graded_class: tuple[Path, list]) -> None:
+    """A comma, a space, a quote, unicode, glob characters and a leading dash in a student id:
+    graded like the solution, and one row of grades.csv with the id intact."""
+    course, results = graded_class
+    odd = next(r for r in results if r.student == ODD_ID)
+    assert (odd.score, odd.max_score, odd.failed, odd.problem) == (6, 6, [], "")
+    subprocess.run([sys.executable, "-m", "nbgrader", "export"], cwd=course, check=True,
+                   capture_output=True)
+    with open(course / "grades.csv", newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == set(corpus())
+    assert float(rows[ODD_ID]["raw_score"]) == 6
+    assert None not in rows[ODD_ID], "the id's comma split the row"
 
 
 def test_regrading_one_student_changes_nobody_else(graded_class: tuple[Path, list]) -> None:
@@ -201,7 +324,8 @@ def test_attacks_leave_the_course_folder_alone(graded_class: tuple[Path, list]) 
     assert sorted(course.rglob(MARKER)) == []
     assert sorted(course.rglob("filler")) == []
     for notebook in course.glob("*/*/00-orientation/*.ipynb"):
-        assert nbformat.read(notebook, 4).cells, notebook
+        if notebook != course / "submitted" / "not-json" / UNIT / SQL:  # broken on purpose
+            assert nbformat.read(notebook, 4).cells, notebook
 
 
 def test_the_summary_says_how_kernels_were_confined(graded_class: tuple[Path, list],

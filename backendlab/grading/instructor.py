@@ -1,15 +1,17 @@
 """Grading a whole class: every submission of a unit, in parallel, robust to bad submissions.
 
 nbgrader grades one submission after another in one process. Here the class is dealt out to
-one ``nbgrader autograde`` process per core (each told to skip the other processes' students
-with ``--CourseDirectory.student_id_exclude``), so a class takes about 1/cores of the time
-and nbgrader's start-up (seconds of imports) is paid once per process, not once per student.
-The processes share the course's SQLite gradebook; its busy timeout (``nbgrader_config.py``)
-makes concurrent writers wait for each other instead of failing.
+one grading process per core, so a class takes about 1/cores of the time and nbgrader's
+start-up (seconds of imports) is paid once per process, not once per student. Each process
+runs nbgrader's own ``Autograde`` converter (as the formgrader does) for its students one by
+one, each under its own exact student id (not a comma-separated exclude list, which a comma in
+an id would break) and with its own log. The processes share the course's SQLite gradebook;
+its busy timeout (``nbgrader_config.py``) makes concurrent writers wait for each other.
 
-A submission that nbgrader could not grade (it logs the error and goes on with the next
-student) is graded once more in a process of its own, whose log then explains what went
-wrong; no bad submission stops the class.
+A submission nbgrader could not grade is reported with the reason found in its log (a
+notebook missing or misnamed, a notebook that is not JSON, ...) and is not graded again: it
+would fail the same way. Only when the grading process itself died while grading a
+submission is that submission graded again, alone; no bad submission stops the class.
 
 Shared, slow things (the dataset, the PostgreSQL template, the Redis server) are prepared
 once before grading starts, so no submission pays for them.
@@ -17,7 +19,12 @@ once before grading starts, so no submission pays for them.
 
 import datetime
 import fcntl
+import glob
+import json
+import logging
 import os
+import re
+import signal
 import shutil
 import subprocess
 import sys
@@ -30,17 +37,24 @@ from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
 from . import kernel as grading_kernel
+from .preprocessors import RESTORED
 from ..errors import CourseError
 
 
 @dataclass
 class StudentResult:
-    """One student's autograded result for a unit, as read back from the gradebook."""
+    """One student's result for a unit, as read back from the gradebook and its grading log."""
 
     student: str
-    score: float = 0.0
-    max_score: float = 0.0
+    score: float = 0.0  # autograded points (test cells)
+    max_score: float = 0.0  # autograded maximum: what the tests are worth
+    manual_max: float = 0.0  # what the answers graded by hand (reflections) are worth
+    manual_pending: float = 0.0  # ... of which nobody has graded yet
+    manual_score: float = 0.0  # points given by hand so far (0 for an unanswered question)
+    seconds_late: float = 0.0  # after the due date (nbgrader's submission timestamp)
+    late_penalty: float = 0.0  # what nbgrader's late policy took off
     failed: list[str] = field(default_factory=list)  # grade ids of test cells that lost points
+    restored: list[str] = field(default_factory=list)  # "notebook:cell (edited|deleted)"
     problem: str = ""  # why grading did not complete, if it did not
 
 
@@ -67,11 +81,12 @@ def prepare_shared_services(course: Path, unit: str) -> None:
 
 
 def ensure_assignment_in_gradebook(course: Path, unit: str, logs: Path | None = None) -> None:
-    """Autograde needs the unit's cells (hidden tests included) in the gradebook."""
+    """Autograde needs the unit's cells (hidden tests included) in the gradebook. An
+    assignment made by ``nbgrader db assignment add`` (to set its due date) has none yet."""
     with Gradebook(gradebook_url(course)) as gradebook:
         try:
-            gradebook.find_assignment(unit)
-            return
+            if gradebook.find_assignment(unit).notebooks:
+                return
         except MissingEntry:
             pass
     _nbgrader(course, ["generate_assignment", unit, "--force"],
@@ -91,12 +106,6 @@ def new_run_logs(course: Path, unit: str) -> Path:
     folder = course / "grading-logs" / unit / f"{stamp}-{os.getpid()}"
     folder.mkdir(parents=True, exist_ok=False)
     return folder
-
-
-def logs_folder(course: Path, unit: str) -> Path:
-    """The latest grading run's logs (a new folder if the unit was never graded)."""
-    runs = sorted(path for path in (course / "grading-logs" / unit).glob("*-*") if path.is_dir())
-    return runs[-1] if runs else new_run_logs(course, unit)
 
 
 def sandbox_problem() -> str:
@@ -151,14 +160,129 @@ class GradingLock:
             self._handle.close()
 
 
-def autograde_group(course: Path, unit: str, group: list[str], others: list[str], log: Path) -> None:
-    """Grade the students of ``group`` one after another in a single nbgrader process."""
-    skip = [f"--CourseDirectory.student_id_exclude={','.join(others)}"] if others else []
-    _nbgrader(course, ["autograde", unit, "--force", *skip], log)
-    for student in group:  # nbgrader moves on after a failure; retry it alone for its own log
-        if not graded(course, unit, student):
-            _nbgrader(course, ["autograde", unit, "--student", student, "--force"],
-                      log.parent / f"{student}.log")
+def student_log(logs: Path, student: str) -> Path:
+    """Where one run keeps a student's grading log (every attempt, appended)."""
+    return logs / "students" / f"{student}.log"
+
+
+ATTEMPT = "=== backendlab grade: autograding"
+FINISHED = "=== backendlab grade: nbgrader finished with this submission"
+DIED = "backendlab grade: the grading process died"
+
+
+def grade_here(unit: str, students: list[str], logs: Path, events: Path) -> None:
+    """Inside one grading process: autograde ``students`` one after another with nbgrader's
+    ``Autograde`` converter, each in its own log; ``events`` records each start and end (a
+    start without an end means the process died on that student)."""
+    from nbgrader.apps.autogradeapp import AutogradeApp  # noqa: PLC0415 - worker only
+    from nbgrader.converters import Autograde as nbgrader_autograde  # noqa: PLC0415
+    from nbgrader.converters.base import NbGraderException  # noqa: PLC0415
+
+    class Autograde(nbgrader_autograde):
+        """nbgrader finds a submission's notebooks by a glob inside its folder, so a student
+        id with glob characters ("[", "*", "?") hid them: the folder is escaped here."""
+
+        def init_notebooks(self) -> None:
+            self.assignments, self.notebooks = {}, []
+            pattern = self._format_source(self.coursedir.assignment_id, self.coursedir.student_id)
+            for folder in glob.glob(pattern):
+                found = glob.glob(os.path.join(glob.escape(folder),
+                                               self.coursedir.notebook_id + ".ipynb"))
+                if found:
+                    self.assignments[folder] = found
+                else:
+                    self.log.error("No notebooks were matched by '%s'",
+                                   os.path.join(folder, self.coursedir.notebook_id + ".ipynb"))
+            if not self.assignments:
+                raise NbGraderException(f"No notebooks were matched by '{pattern}'")
+
+    app = AutogradeApp()
+    app.initialize(["--force"])  # reads nbgrader_config.py from the course folder (the cwd)
+    app.coursedir.assignment_id = unit
+    (logs / "students").mkdir(exist_ok=True)
+    for student in students:
+        with open(events, "a") as record:
+            record.write(json.dumps({"student": student, "event": "start"}) + "\n")
+        handler = logging.FileHandler(student_log(logs, student), encoding="utf-8")
+        handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
+        handler.setLevel(logging.INFO)
+        handler.stream.write(f"{ATTEMPT} {unit} for {student!r} in process {os.getpid()}\n")
+        app.log.addHandler(handler)
+        try:
+            # the id is a file glob to nbgrader: escaped, it matches this student only
+            app.coursedir.student_id = glob.escape(student)
+            Autograde(coursedir=app.coursedir, parent=app).start()
+        except NbGraderException:
+            pass  # nbgrader logged why; the next student goes on
+        except Exception:  # noqa: BLE001 - one submission never stops the class
+            app.log.exception("There was an error processing assignment %s for %r", unit, student)
+        finally:
+            handler.stream.write(f"{FINISHED}\n")
+            app.log.removeHandler(handler)
+            handler.close()
+        with open(events, "a") as record:
+            record.write(json.dumps({"student": student, "event": "end"}) + "\n")
+
+
+def _exit_reason(code: int) -> str:
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+def _run_process(course: Path, unit: str, students: list[str], logs: Path,
+                 name: str) -> tuple[int, list[str], set[str]]:
+    """One grading process for ``students``: its exit code, who it started and who it ended."""
+    batch = logs / f"{name}.students.json"
+    batch.write_text(json.dumps(students, ensure_ascii=False))
+    events = logs / f"{name}.events.jsonl"
+    with open(logs / f"{name}.log", "w") as output:
+        code = subprocess.run([sys.executable, "-m", __spec__.name, "--grade-here", unit,
+                               str(batch), str(logs), str(events)], cwd=course,
+                              stdout=output, stderr=subprocess.STDOUT).returncode
+    records = [json.loads(line) for line in events.read_text().splitlines()] \
+        if events.exists() else []
+    started = [r["student"] for r in records if r["event"] == "start"]
+    ended = {r["student"] for r in records if r["event"] == "end"}
+    return code, started, ended
+
+
+def _note(logs: Path, student: str, text: str) -> None:
+    student_log(logs, student).parent.mkdir(exist_ok=True)
+    with open(student_log(logs, student), "a", encoding="utf-8") as log:
+        log.write(text + "\n")
+
+
+def autograde_group(course: Path, unit: str, group: list[str], logs: Path, name: str) -> None:
+    """Grade ``group`` in one process. A failure nbgrader reports is final (grading again
+    would fail the same way); a submission on which the process died is graded once more,
+    alone, and the rest of the group goes on in a new process."""
+    queue, crashed_once, runs = [list(group)], set(), 0
+    while queue:
+        batch = queue.pop(0)
+        runs += 1
+        tag = name if runs == 1 else f"{name}.{runs}"
+        code, started, ended = _run_process(course, unit, batch, logs, tag)
+        died = [student for student in started if student not in ended]
+        for student in died:
+            what = f"{DIED} ({_exit_reason(code)}) while grading this submission"
+            if student in crashed_once:
+                _note(logs, student, f"{what}, again when graded alone: not graded.")
+            else:
+                crashed_once.add(student)
+                _note(logs, student, f"{what}; it is graded again, alone.")
+                queue.append([student])
+        rest = [student for student in batch if student not in started]
+        if rest and not started:  # the process could not even start: say so, do not loop
+            tail = (logs / f"{tag}.log").read_text(errors="replace").strip().splitlines()[-3:]
+            for student in rest:
+                _note(logs, student, f"{DIED} ({_exit_reason(code)}) before grading anything: "
+                      + " / ".join(tail))
+        elif rest:
+            queue.append(rest)
 
 
 def graded(course: Path, unit: str, student: str) -> bool:
@@ -168,18 +292,94 @@ def graded(course: Path, unit: str, student: str) -> bool:
     return notebooks <= done
 
 
+def latest_student_log(course: Path, unit: str, student: str) -> Path | None:
+    """The student's log from the latest run that graded them."""
+    runs = sorted((path for path in (course / "grading-logs" / unit).glob("*-*") if path.is_dir()),
+                  reverse=True)
+    return next((student_log(run, student) for run in runs
+                 if student_log(run, student).exists()), None)
+
+
+def last_attempt(log: str) -> str:
+    """The part of a student's log written by its last grading attempt (and notes after it)."""
+    return log[log.rindex(ATTEMPT):] if ATTEMPT in log else log
+
+
+def restored_cells(log: str) -> list[str]:
+    """Locked cells the submission changed, which nbgrader put back (RestoreLockedCells)."""
+    return [line.split(RESTORED, 1)[1].strip() for line in last_attempt(log).splitlines()
+            if RESTORED in line]
+
+
+def skip_reason(log: str) -> str:
+    """Why nbgrader did not grade (all of) a submission, in the words of its log."""
+    attempt = last_attempt(log)
+    lines = attempt.splitlines()
+    died = [line for line in lines if line.startswith(DIED)]
+    if died:
+        return died[-1].removeprefix("backendlab grade: ")
+    missing = [Path(m).name for m in re.findall(r"No submitted file: (.*)", attempt)]
+    unknown = [Path(m).name for m in re.findall(r"Skipping unknown notebook: (.*)", attempt)]
+    if missing or unknown:
+        reason = (f"{', '.join(missing)} not submitted" if missing else "")
+        if unknown:
+            reason += ("; " if reason else "") + f"{', '.join(unknown)} is not part of the unit"
+        if len(missing) == 1 and len(unknown) == 1:
+            reason += f" (rename it to {missing[0]} in submitted/ and grade again)"
+        return reason
+    for index, line in enumerate(lines):
+        if "There was an error processing assignment" in line:
+            notebook = next((Path(m.group(1)).name for earlier in reversed(lines[:index])
+                             if (m := re.search(r"(?:Sanitizing|Autograding) (.*\.ipynb)$",
+                                                earlier))), "")
+            trace = []  # nbgrader logs the traceback right after this line
+            for later in lines[index + 2:]:
+                if later.startswith("[") or later.startswith("==="):
+                    break
+                trace.append(later.strip())
+            error = next((t for t in reversed(trace) if t), line.removeprefix("[ERROR] "))
+            return (f"{notebook}: " if notebook else "") + error[:300]
+    errors = [line for line in lines if line.startswith("[ERROR]")]
+    if errors:
+        return errors[0].removeprefix("[ERROR] ")[:300]
+    tail = [line for line in lines if line.strip() and not line.startswith("===")][-3:]
+    return " / ".join(tail) or "no log"
+
+
 def read_result(course: Path, unit: str, student: str, logs: Path | None = None) -> StudentResult:
+    """The student's scores (autograded, by hand, late) and what the grading log says."""
     result = StudentResult(student)
+    log_path = student_log(logs, student) if logs else latest_student_log(course, unit, student)
+    log = log_path.read_text(errors="replace") if log_path and log_path.exists() else ""
+    result.restored = restored_cells(log)
+    finished = FINISHED in last_attempt(log) and not any(
+        line.startswith(DIED) for line in last_attempt(log).splitlines())
     if not graded(course, unit, student):
-        log = (logs or logs_folder(course, unit)) / f"{student}.log"
-        tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
-        result.problem = "not graded: " + (" / ".join(tail) or "no log")
-        return result
+        attempt = last_attempt(log)
+        partly = finished and "No submitted file: " in attempt and \
+            "There was an error processing" not in attempt
+        result.problem = ("partly graded: " if partly else "not graded: ") + skip_reason(log)
+        if not partly:
+            return result  # what the gradebook holds is not this attempt's work
     with Gradebook(gradebook_url(course)) as gradebook:
-        submission = gradebook.find_submission(unit, student)
-        result.score, result.max_score = submission.score, submission.max_score
+        try:
+            submission = gradebook.find_submission(unit, student)
+        except MissingEntry:
+            return result
+        result.seconds_late = submission.total_seconds_late
+        result.late_penalty = submission.late_submission_penalty or 0.0
         for notebook in submission.notebooks:
+            by_hand = {cell.name for cell in notebook.notebook.solution_cells}
             for grade in notebook.grades:
+                if grade.name in by_hand:
+                    result.manual_max += grade.max_score
+                    if grade.needs_manual_grade:
+                        result.manual_pending += grade.max_score
+                    else:
+                        result.manual_score += grade.score
+                    continue
+                result.score += grade.score
+                result.max_score += grade.max_score
                 if grade.cell_type == "code" and (grade.auto_score or 0) < grade.max_score:
                     result.failed.append(f"{notebook.name}:{grade.name}")
     return result
@@ -216,9 +416,7 @@ def grade_unit(course: Path, unit: str, students: list[str] | None = None,
         with ThreadPoolExecutor(max_workers=workers) as pool, \
                 tqdm(total=len(chosen), desc=f"Grading {unit}", unit="student",
                      file=sys.stdout) as bar:
-            running = [pool.submit(autograde_group, course, unit, group,
-                                   sorted(set(available) - set(group)),
-                                   logs / f"process-{k + 1}.log")
+            running = [pool.submit(autograde_group, course, unit, group, logs, f"process-{k + 1}")
                        for k, group in enumerate(groups)]
             while running:
                 time.sleep(0.5)
@@ -228,13 +426,49 @@ def grade_unit(course: Path, unit: str, students: list[str] | None = None,
         return [read_result(course, unit, student, logs) for student in chosen]
 
 
+def _by_hand(r: StudentResult) -> str:
+    if not r.manual_max:
+        return "-"
+    if r.manual_pending:
+        given = f"{r.manual_score:g} + " if r.manual_pending < r.manual_max else ""
+        return f"{given}{r.manual_pending:g} pending"
+    return f"{r.manual_score:g}/{r.manual_max:g}"
+
+
+def _late(r: StudentResult) -> str:
+    if not r.seconds_late:
+        return "-"
+    return f"{r.seconds_late:g} s" + (f" (-{r.late_penalty:g})" if r.late_penalty else "")
+
+
 def summary(results: list[StudentResult]) -> str:
-    """A table an instructor can read at a glance."""
-    width = max([len("student")] + [len(r.student) for r in results])
-    lines = [f"{'student':<{width}}  {'score':>6}  {'max':>5}  failures"]
+    """A table an instructor can read at a glance: autograded points out of what the tests
+    are worth, points still to be given by hand (not in "max"), seconds late, failed tests;
+    below a student, test cells they edited (restored before grading) and why nbgrader could
+    not grade them."""
+    rows = [(r.student, "-", "-", "-", _late(r), "not graded (below)") if not r.max_score else
+            (r.student, f"{r.score:g}", f"{r.max_score:g}", _by_hand(r), _late(r),
+             ", ".join(r.failed) if r.failed else "none") for r in results]
+    header = ("student", "auto", "max", "by hand", "late", "failed tests")
+    widths = [max(len(row[k]) for row in [header, *rows]) for k in range(5)]
+    lines = []
+    for row in [header, *rows]:
+        lines.append("  ".join([row[0].ljust(widths[0]), *(cell.rjust(width) for cell, width
+                                                            in zip(row[1:5], widths[1:]))],
+                               ) + "  " + row[5])
     for r in results:
-        failures = r.problem or (", ".join(r.failed) if r.failed else "none")
-        lines.append(f"{r.student:<{width}}  {r.score:>6g}  {r.max_score:>5g}  {failures}")
+        if r.restored or r.problem:
+            lines.append("")
+            lines.append(f"{r.student}:")
+        if r.restored:
+            lines.append(f"  restored before grading (tampering?): {', '.join(r.restored)}")
+        if r.problem:
+            lines.append(f"  {r.problem}")
     status = sandbox_status()
     lines += ["", f"{'!' * 78}\n{status}\n{'!' * 78}" if sandbox_problem() else status]
     return "\n".join(lines)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--grade-here"]:
+    _unit, _batch, _logs, _events = sys.argv[2:6]
+    grade_here(_unit, json.loads(Path(_batch).read_text()), Path(_logs), Path(_events))
