@@ -416,3 +416,78 @@ def test_an_answer_in_the_grading_sandbox_cannot_change_another_copy(
         assert connection.exec_driver_sql(
             "SELECT count(*) FROM orders WHERE status = 'lost'").scalar_one() == 0
     learners.dispose()
+
+
+# --- a class graded on PostgreSQL -----------------------------------------------------------
+
+UNIT = "00-orientation"
+ROOT = Path(__file__).resolve().parent.parent
+MARKER = Path(tempfile.gettempdir()) / "pwned-by-a-postgresql-answer"
+# Run while another student is graded: every database the kernel can name, as every role it
+# can think of; then, from its own copy, drop them and run a shell command on the server.
+CLASS_ATTACK = textwrap.dedent(f"""
+    import os, psycopg, sqlalchemy as sa
+    url = sa.make_url(os.environ["BACKENDLAB_DATABASE_URL"])
+    with shop.connect() as connection:
+        names = connection.exec_driver_sql("SELECT datname FROM pg_database").scalars().all()
+    others = [name for name in names if name != shop.url.database]
+    for user, password in (("backendlab", None), ("postgres", None), (url.username, url.password)):
+        for name in others:
+            try:
+                with psycopg.connect(host=url.query["host"], user=user, password=password,
+                                     dbname=name, connect_timeout=3, autocommit=True) as conn:
+                    conn.execute("UPDATE orders SET status = 'lost'")
+            except psycopg.Error:
+                pass
+    with psycopg.connect(host=url.query["host"], user=url.username, password=url.password,
+                         dbname=shop.url.database, autocommit=True) as conn:
+        for statement in [*(f'DROP DATABASE "{{name}}" WITH (FORCE)' for name in others),
+                          "COPY (SELECT 1) TO PROGRAM 'touch {MARKER}'"]:
+            try:
+                conn.execute(statement)
+            except psycopg.Error:
+                pass
+""")
+
+
+def test_an_attack_graded_on_postgresql_changes_nobody_elses_grade(
+        server: str, tmp_path: Path) -> None:
+    """`backendlab grade` of two students at once on PostgreSQL, one of them an attacker whose
+    answer also holds the model answer: both get the solution's full marks (the attack changed
+    no copy and no template), no shell command ran, and no kernel role or copy is left."""
+    import nbformat  # noqa: PLC0415
+
+    from backendlab.grading import instructor  # noqa: PLC0415
+
+    if instructor.sandbox_problem():
+        missing(f"the grading sandbox cannot run here: {instructor.sandbox_problem()}")
+    course = tmp_path / "course"
+    course.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    shutil.copytree(ROOT / "source" / UNIT, course / "source" / UNIT)
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", UNIT, "--force"],
+                   cwd=course, check=True, capture_output=True)
+    for student in ("aaa-attacker", "zzz-honest"):
+        shutil.copytree(course / "source" / UNIT, course / "submitted" / student / UNIT)
+    attacked = course / "submitted" / "aaa-attacker" / UNIT / "01-sql-warmup.ipynb"
+    notebook = nbformat.read(attacked, 4)
+    for cell in notebook.cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "ex1-answer":
+            cell.source = CLASS_ATTACK + "\n" + cell.source
+    nbformat.write(notebook, attacked)
+
+    results = {result.student: result for result in instructor.grade_unit(course, UNIT, jobs=2)}
+
+    assert [result.problem for result in results.values()] == ["", ""]
+    honest, attacker = results["zzz-honest"], results["aaa-attacker"]
+    assert honest.score == honest.max_score > 0
+    assert attacker.score == honest.score
+    assert not MARKER.exists()
+    with superuser() as admin:
+        left = admin.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname LIKE 'backendlab_kernel_%%' UNION ALL "
+            "SELECT datname FROM pg_database WHERE datname LIKE '00_sql_warmup-g%%'").fetchall()
+    assert left == []
+    with sa.create_engine(sa.make_url(postgres_server.url(TEMPLATE))).connect() as connection:
+        assert connection.exec_driver_sql(
+            "SELECT count(*) FROM orders WHERE status = 'lost'").scalar_one() == 0
