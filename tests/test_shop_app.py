@@ -186,11 +186,14 @@ def test_an_app_that_cannot_start_shows_its_log(name: str, monkeypatch: pytest.M
     assert not shop_app._files(name)["pid"].exists()
 
 
-def test_grading_kernels_get_apps_of_their_own(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    monkeypatch.setenv("BACKENDLAB_KERNEL_TAG", "k1")
+@pytest.mark.parametrize("tag", ["k1", ""])
+def test_grading_kernels_get_apps_of_their_own(name: str, tag: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the sandbox a kernel is tagged; outside (Validate) its pid names it — not the app's."""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    monkeypatch.setenv("BACKENDLAB_KERNEL_TAG", tag)
     app = shop_app.start(name, "stdlib")
-    assert app.socket.name == f"app-{name}-gk1.sock"
+    assert app.socket.name == f"app-{name}-g{tag or os.getpid()}.sock"
     assert get(app, "/health")[0] == 200
     assert shop_app.stop(name) is True
 

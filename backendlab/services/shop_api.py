@@ -9,7 +9,7 @@ the URLs::
     GET  /products/{id}             one product, with an ETag; If-None-Match → 304; 404 if missing
     GET  /customers/{id}/orders     a customer's latest orders; 404 if no such customer
     GET  /slow?seconds=2            answers after a delay (the 504 lesson: a proxy that gives up)
-    GET|POST /echo                  the request as the app saw it: method, path, headers, body
+    any  /echo                      the request as the app saw it: method, path, headers, body
                                     (the proxy lessons: which Host, which X-Forwarded-For)
 
 Bodies are JSON rendered by :func:`to_json` in every kind, so a product's ETag is the same
@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 READY_PATH = "/_ready"
 MAX_SLEEP = 60.0   # /slow and the delay option: long enough for any proxy timeout lesson
 PAGE_LIMIT = 100
+ECHO_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def to_json(value: Any) -> bytes:
@@ -159,9 +160,6 @@ def sleep_seconds(raw: str | None) -> float:
 
 # --- routing for the stdlib servers (FastAPI has its own, below) --------------------------------
 
-ROUTES = ("/health", "/products", "/products/{id}", "/customers/{id}/orders", "/slow", "/echo")
-
-
 def route(shop: Shop, kind: str, method: str, target: str, headers: list[tuple[str, str]],
           body: bytes, sleep: Callable[[float], None] = time.sleep) -> Reply:
     """One request → one reply, for the servers built on http.server."""
@@ -170,8 +168,7 @@ def route(shop: Shop, kind: str, method: str, target: str, headers: list[tuple[s
     first = {name.lower(): value for name, value in reversed(headers)}  # the first of repeats
     segments = [segment for segment in path.split("/") if segment]
     if path == "/echo":
-        return echo(method, target, headers, body) if method in ("GET", "HEAD", "POST") else \
-            _not_allowed("GET, HEAD, POST")
+        return echo(method, target, headers, body)
     if method not in ("GET", "HEAD"):
         known = (path in ("/health", "/products", "/slow") or
                  (len(segments) == 2 and segments[0] == "products") or
@@ -258,7 +255,7 @@ def fastapi_app(shop: Shop, counter: Counter | None = None, delay: float = 0.0):
         await asyncio.sleep(waited)
         return {"slept": waited}
 
-    @app.api_route("/echo", methods=["GET", "HEAD", "POST"])
+    @app.api_route("/echo", methods=list(ECHO_METHODS))
     async def get_echo(request: Request) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         headers = [(name.decode("latin-1"), value.decode("latin-1"))

@@ -103,9 +103,15 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _files(name: str) -> dict[str, Path]:
-    """The app's files in the runtime folder; grading kernels get their own (``-g…``)."""
-    stem = runtime_dir() / f"app-{name}{grading_suffix()}"
+def _stem(name: str) -> Path:
+    """Where the app's files go: the runtime folder; grading kernels get their own (``-g…``)."""
+    return runtime_dir() / f"app-{name}{grading_suffix()}"
+
+
+def _files(name: str, stem: Path | None = None) -> dict[str, Path]:
+    """The app's files. The app process is told its ``stem`` by the manager: while grading
+    outside the sandbox, its own ``grading_suffix()`` (its pid) is not the kernel's."""
+    stem = stem or _stem(name)
     return {part: Path(f"{stem}.{part}")
             for part in ("sock", "pid", "log", "count", "json", "static")}
 
@@ -210,7 +216,7 @@ def start(name: str = "shop", kind: str = "fastapi", **options: Any) -> App:
         files["count"].write_bytes(b"")
         files["json"].write_text(json.dumps(wanted))
         command = [sys.executable, "-m", PROGRAM, "serve", "--name", name, "--kind", kind,
-                   "--options", json.dumps(options)]
+                   "--options", json.dumps(options), "--stem", str(_stem(name))]
         if grading_suffix():  # a grading kernel's app is of no use once the kernel has gone
             command += ["--parent", str(os.getpid())]
         with open(files["log"], "wb") as log:
@@ -258,10 +264,10 @@ def _bind(path: Path, backlog: int) -> socketlib.socket:
     return listener
 
 
-def _serve_fastapi(name: str, options: dict[str, Any]) -> None:
+def _serve_fastapi(name: str, stem: Path, options: dict[str, Any]) -> None:
     import uvicorn  # noqa: PLC0415
 
-    files = _files(name)
+    files = _files(name, stem)
     app = shop_api.fastapi_app(_open_shop(name), shop_api.Counter(files["count"]),
                                options.get("delay", 0.0))
     from starlette.staticfiles import StaticFiles  # noqa: PLC0415
@@ -274,13 +280,13 @@ def _serve_fastapi(name: str, options: dict[str, Any]) -> None:
     uvicorn.Server(config).run(sockets=[listener])
 
 
-def _serve_stdlib(name: str, kind: str, options: dict[str, Any]) -> None:
+def _serve_stdlib(name: str, stem: Path, kind: str, options: dict[str, Any]) -> None:
     """http.server on a unix socket: threads and keep-alive ("stdlib"), or forked sync
     workers that close every connection ("blocking")."""
     import socketserver  # noqa: PLC0415
     from http.server import BaseHTTPRequestHandler  # noqa: PLC0415
 
-    files = _files(name)
+    files = _files(name, stem)
     shop = _open_shop(name)
     counter = shop_api.Counter(files["count"])
     delay = options.get("delay", 0.0)
@@ -321,7 +327,7 @@ def _serve_stdlib(name: str, kind: str, options: dict[str, Any]) -> None:
             if self.command != "HEAD" and reply.status != 304:
                 self.wfile.write(reply.body)
 
-        do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = _answer
+        do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _answer
 
     class Server(socketserver.UnixStreamServer):
         daemon_threads = True
@@ -391,15 +397,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--name", required=True)
     parser.add_argument("--kind", choices=KINDS, required=True)
     parser.add_argument("--options", default="{}")
+    parser.add_argument("--stem", type=Path, required=True, help="where the app's files go")
     parser.add_argument("--parent", type=int, help="stop when this process has gone")
     arguments = parser.parse_args(argv)
     options = json.loads(arguments.options)
     if arguments.parent:
         threading.Thread(target=_stop_with, args=(arguments.parent,), daemon=True).start()
     if arguments.kind == "fastapi":
-        _serve_fastapi(arguments.name, options)
+        _serve_fastapi(arguments.name, arguments.stem, options)
     else:
-        _serve_stdlib(arguments.name, arguments.kind, options)
+        _serve_stdlib(arguments.name, arguments.stem, arguments.kind, options)
 
 
 if __name__ == "__main__":
