@@ -219,3 +219,4 @@ def test_a_grading_kernels_app_stops_when_the_kernel_has_gone(name: str) -> None
     while shop_app.process_runs(pid, shop_app.PROGRAM) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not shop_app.process_runs(pid, shop_app.PROGRAM)
+    assert not list(shop_app.runtime_dir().glob(f"app-{name}-ggone.*"))  # no files left either

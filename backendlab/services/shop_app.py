@@ -24,6 +24,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket as socketlib
 import subprocess
@@ -384,10 +385,17 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _stop_with(parent: int) -> None:
-    """Stop this app (as ``stop`` would: SIGTERM) once ``parent`` has gone."""
+def _stop_with(parent: int, stem: Path) -> None:
+    """Stop this app (as ``stop`` would: SIGTERM) once ``parent`` has gone, and remove its
+    files: nobody will read a gone grading kernel's counter."""
     while _alive(parent):
         time.sleep(0.5)
+    for path in _files("", stem).values():
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    Path(f"{stem}.lock").unlink(missing_ok=True)
     os.kill(os.getpid(), signal.SIGTERM)
 
 
@@ -402,7 +410,8 @@ def main(argv: list[str] | None = None) -> None:
     arguments = parser.parse_args(argv)
     options = json.loads(arguments.options)
     if arguments.parent:
-        threading.Thread(target=_stop_with, args=(arguments.parent,), daemon=True).start()
+        threading.Thread(target=_stop_with, args=(arguments.parent, arguments.stem),
+                         daemon=True).start()
     if arguments.kind == "fastapi":
         _serve_fastapi(arguments.name, arguments.stem, options)
     else:
