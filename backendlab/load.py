@@ -392,6 +392,8 @@ def run(target: Any, path: str = "/", *, requests: int = 1000, concurrency: int 
 
     ``keep_alive=False`` opens a new connection for every request (and asks the server to
     close it). A request that gets no answer within ``timeout`` seconds counts as an error.
+    With ``wrk`` (TCP targets, where installed) a round lasts 2 seconds instead of a fixed
+    number of requests, and wrk counts every status >= 400 as an error.
     """
     plan = _plan(target, path, requests=requests, concurrency=concurrency, keep_alive=keep_alive,
                  method=method, headers=headers, timeout=timeout, tool=tool, label=label)
@@ -418,6 +420,9 @@ class Comparison:
             if not result.requests_per_second > 0:
                 return f"No ratio: {result.label!r} got no answers."
         ratio = second.requests_per_second / first.requests_per_second
+        if 0.95 < ratio < 1.05:
+            return (f"{second.label!r} and {first.label!r} served about the same requests/s "
+                    f"({ratio:.2f}×, measured now).")
         if ratio >= 1:
             return f"{second.label!r} served {ratio:.1f}× the requests/s of {first.label!r} (measured now)."
         return (f"{second.label!r} was {1 / ratio:.1f}× slower than {first.label!r} in requests/s "

@@ -86,6 +86,8 @@ def test_the_verdict_follows_the_measurement() -> None:
     slower = load.Comparison([_result("a", 140), _result("b", 100)])
     assert "'b' was 1.4× slower than 'a'" in slower.verdict()
     assert "×0" not in slower.verdict()
+    same = load.Comparison([_result("a", 100), _result("b", 98)])
+    assert same.verdict().startswith("'b' and 'a' served about the same requests/s (0.98×")
     assert load.Comparison([_result("a", 100), _result("b", 0)]).verdict() == \
         "No ratio: 'b' got no answers."
 
