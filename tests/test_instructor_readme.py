@@ -40,13 +40,15 @@ def section(title: str) -> str:
 def bash_lines(text: str) -> list[list[str]]:
     """The commands of every ```bash block in ``text``, as words (comments dropped)."""
     blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
-    return [words for block in blocks for line in block.splitlines()
+    return [words for block in blocks for line in block.replace("\\\n", " ").splitlines()
             if (words := shlex.split(line, comments=True))]
 
 
 def instructor_commands() -> list[list[str]]:
+    """README's nbgrader, backendlab and `jupyter lab` commands (the extension commands are
+    run in test_students_lose_the_instructor_tools_and_you_get_them_back)."""
     return [words for words in bash_lines(section("For instructors"))
-            if words[0] in ("nbgrader", "backendlab", "jupyter")]
+            if words[0] in ("nbgrader", "backendlab") or words[:2] == ["jupyter", "lab"]]
 
 
 def options(words: list[str]) -> list[str]:
@@ -119,7 +121,7 @@ def get(sock: Path, url: str, token: bool = True) -> tuple[int, str, str]:
 
 
 @contextmanager
-def jupyter_lab(cwd: Path, env: dict[str, str]) -> Iterator[Path]:
+def jupyter_lab(cwd: Path, env: dict[str, str], lab: tuple[str, ...] = (str(BIN / "jupyter"), "lab")) -> Iterator[Path]:
     """`jupyter lab` as the instructor starts it, headless, on a unix socket; yields the socket."""
     scratch = Path(tempfile.mkdtemp(prefix="fg-", dir="/tmp"))  # short: socket paths
     sock = scratch / "lab.sock"
@@ -127,7 +129,7 @@ def jupyter_lab(cwd: Path, env: dict[str, str]) -> Iterator[Path]:
     log_path = scratch / "lab.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [str(BIN / "jupyter"), "lab", "--no-browser", *root, f"--ServerApp.sock={sock}",
+            [*lab, "--no-browser", *root, f"--ServerApp.sock={sock}",
              f"--IdentityProvider.token={TOKEN}"],
             cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             env={**os.environ, **env, "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
@@ -202,3 +204,58 @@ def test_login_defs_edit_makes_new_homes_private(tmp_path: Path) -> None:
     subprocess.run([*command[:-1], str(copy)], check=True)
     assert re.findall(r"^HOME_MODE\s+(\S+)$", copy.read_text(), re.M) == ["0700"]
     assert command[-1] == "/etc/login.defs"
+
+
+def hub_block() -> tuple[list[list[str]], str]:
+    """README's block that hides the instructor tools: the students' `jupyter` commands, and
+    the instructor's part as a shell script."""
+    blocks = re.findall(r"```bash\n(.*?)```", section("For instructors"), re.S)
+    block = next(block for block in blocks if "extension disable" in block)
+    students, instructor = block.split("# as you")
+    commands = [words for line in students.replace("\\\n", " ").splitlines()
+                if (words := shlex.split(line, comments=True)) and words[0] == "jupyter"]
+    return commands, instructor.split("\n", 1)[1]
+
+
+def test_students_lose_the_instructor_tools_and_you_get_them_back(tmp_path: Path) -> None:
+    """README's commands, run in a stand-in for the students' environment (a venv that borrows
+    this one's packages): a student's server has no /formgrader and JupyterLab hides nbgrader's
+    instructor panels; after the instructor's own step, their server has /formgrader back."""
+    env_dir = tmp_path / "students-env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env_dir)], check=True)
+    python = env_dir / "bin" / "python"
+    purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = subprocess.run([str(python), "-c", purelib], capture_output=True, text=True, check=True).stdout.strip()
+    borrowed = subprocess.run([sys.executable, "-c", purelib], capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "borrowed.pth").write_text(borrowed + "\n")
+    shutil.copytree(Path(sys.prefix) / "etc" / "jupyter", env_dir / "etc" / "jupyter")
+    (env_dir / "share").mkdir()
+    (env_dir / "share" / "jupyter").symlink_to(Path(sys.prefix) / "share" / "jupyter")
+    prefix = subprocess.run([str(python), "-c", "import sys; print(sys.prefix)"], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    assert prefix == str(env_dir)  # --sys-prefix writes there, not into this environment
+
+    homes = {who: tmp_path / who for who in ("student", "instructor")}
+    for home in homes.values():
+        home.mkdir()
+    students, instructor = hub_block()
+    modules = {"server": ["-m", "jupyter_server"], "labextension": ["-m", "jupyterlab.labextensions"]}
+    for words in students:
+        done = subprocess.run([str(python), *modules[words[1]], *words[2:]], capture_output=True, text=True,
+                              env={**os.environ, "JUPYTER_CONFIG_DIR": str(homes["student"] / ".jupyter")},
+                              timeout=300)
+        assert done.returncode == 0 and "Validation failed" not in done.stderr, f"{words}: {done.stderr[-1500:]}"
+    env = {key: value for key, value in os.environ.items() if key != "JUPYTER_CONFIG_DIR"}
+    subprocess.run(["bash", "-euc", instructor], env={**env, "HOME": str(homes["instructor"])}, check=True)
+
+    course = copy_course(tmp_path / "course")
+    for who, home in homes.items():
+        with jupyter_lab(course, {"JUPYTER_CONFIG_DIR": str(home / ".jupyter")},
+                         lab=(str(python), "-m", "jupyterlab")) as sock:
+            status, _, _ = get(sock, "/formgrader/manage_assignments")
+            _, _, page = get(sock, "/lab")
+        config = json.loads(re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.S)[1])
+        hidden = set(config.get("disabledExtensions", []))
+        assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
+                "@jupyter/nbgrader:create-assignment"} <= hidden  # panels: the browser tab is the way
+        assert status == (404 if who == "student" else 200), who

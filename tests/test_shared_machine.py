@@ -25,7 +25,8 @@ def readme_command(program: str) -> list[str]:
     readme = (ROOT / "README.md").read_text()
     instructors = readme[readme.index("\n## For instructors"):readme.index("\n## For authors")]
     lines = [shlex.split(line, comments=True)
-             for block in re.findall(r"```bash\n(.*?)```", instructors, re.S) for line in block.splitlines()]
+             for block in re.findall(r"```bash\n(.*?)```", instructors, re.S)
+             for line in block.replace("\\\n", " ").splitlines()]
     return next(words for words in lines if words and words[0] == program)
 
 
