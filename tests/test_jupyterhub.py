@@ -305,12 +305,12 @@ def hub() -> Iterator[Hub]:
                      "BLHUB_API_PORT": str(free_port()), "BLHUB_HUB_PORT": str(free_port()),
                      "BLHUB_TOKEN": running.token, "BLHUB_USERS": ",".join(users),
                      "BLHUB_JUPYTER_CONFIG": str(running.config)}
-        log = open(base / "jupyterhub.log", "w")  # noqa: SIM115 - closed at the end
-        running.process = subprocess.Popen(
-            [str(running.prefix / "bin" / "jupyterhub"), "-f",
-             str(ROOT / "tests" / "hub" / "jupyterhub_config.py")],
-            cwd=state, env=variables, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+        with open(base / "jupyterhub.log", "w") as log:  # the hub keeps its own copy open
+            running.process = subprocess.Popen(
+                [str(running.prefix / "bin" / "jupyterhub"), "-f",
+                 str(ROOT / "tests" / "hub" / "jupyterhub_config.py")],
+                cwd=state, env=variables, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
         step = time.monotonic()
         wait_for("the hub", lambda: hub_answers(running) or running.process.poll() is not None)
         assert running.process.poll() is None, (base / "jupyterhub.log").read_text()[-3000:]
@@ -433,8 +433,9 @@ def test_every_server_serves_its_own_user_only(hub: Hub) -> None:
                and str(hub.prefix) in " ".join(process.info["cmdline"])]
     assert sorted(p.info["username"] for p in servers) == sorted([INSTRUCTOR, *STUDENTS])
     ada, bo = list(STUDENTS)[:2]
-    status, _ = hub.server(ada, "GET", "/api/contents", as_user=bo)
-    assert status in (403, 404), f"{bo}'s token reached {ada}'s server: HTTP {status}"
+    for owner, intruder in ((ada, bo), (INSTRUCTOR, ada)):
+        status, _ = hub.server(owner, "GET", "/api/contents", as_user=intruder)
+        assert status in (403, 404), f"{intruder}'s token reached {owner}'s server: HTTP {status}"
 
 
 def test_grades_are_what_each_submission_deserves(graded_class: dict[str, float]) -> None:
