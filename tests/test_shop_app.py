@@ -119,6 +119,14 @@ def test_second_start_reuses_and_other_options_replace(name: str, capsys: pytest
     assert other.requests_served() == 0
 
 
+def test_an_app_running_old_code_is_replaced(name: str, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture) -> None:
+    pid = shop_app.start(name, "stdlib").pid()
+    monkeypatch.setattr(shop_app, "_code_version", lambda: "a newer course")
+    assert shop_app.start(name, "stdlib").pid() != pid
+    assert "the course's code has changed since it started" in capsys.readouterr().out
+
+
 def test_stale_socket_and_pid_file_are_replaced(name: str) -> None:
     """An app that was killed leaves its socket and pid file: the next start replaces them."""
     app = shop_app.start(name, "stdlib")

@@ -20,6 +20,7 @@ reached the app, so a lesson can prove that a cache answered instead.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import json
 import os
@@ -192,6 +193,24 @@ def _reap(pid: int) -> None:
         pass
 
 
+def _why(state: dict, wanted: dict) -> str:
+    """Why a running app is not the one asked for, in a few words."""
+    if (state.get("kind"), state.get("options")) != (wanted["kind"], wanted["options"]):
+        return (f"options {state.get('options')} → a {wanted['kind']} app with options "
+                f"{wanted['options']}")
+    if state.get("data") != wanted["data"]:
+        return f"its data settings ({', '.join(DATA_VARIABLES)}) have changed"
+    return "the course's code has changed since it started"
+
+
+def _code_version() -> str:
+    """A fingerprint of the app's own code (this module and the shop API)."""
+    digest = hashlib.sha256()
+    for module in (__file__, shop_api.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def start(name: str = "shop", kind: str = "fastapi", **options: Any) -> App:
     """Start the shop app ``name`` of ``kind`` unless it already runs so; return it.
 
@@ -204,15 +223,17 @@ def start(name: str = "shop", kind: str = "fastapi", **options: Any) -> App:
     files = _files(name)
     # The data it serves belongs to its identity too: an app started on SQLite is not reused
     # once the learner points BACKENDLAB_DATABASE_URL at PostgreSQL.
+    # So is its code: after a course update, the next start replaces an app still running
+    # the old code.
     wanted = {"kind": kind, "options": options,
-              "data": [os.environ.get(variable) for variable in DATA_VARIABLES]}
+              "data": [os.environ.get(variable) for variable in DATA_VARIABLES],
+              "code": _code_version()}
     with exclusive_lock(runtime_dir() / f"app-{name}{grading_suffix()}.lock"):
         state = _running(name)
         if state == wanted:
             return App(name, kind, files["sock"], options)
         if state is not None:
-            print(f"Replacing the running {state['kind']} app {name!r} "
-                  f"(options {state['options']}) with a {kind} app (options {options}).")
+            print(f"Replacing the running {state['kind']} app {name!r}: {_why(state, wanted)}.")
         _kill(name)
         files["count"].write_bytes(b"")
         files["json"].write_text(json.dumps(wanted))
