@@ -429,11 +429,25 @@ class Comparison:
                 "(measured now; the other way round from what the lesson expects — run it again, "
                 "and look at what else is using the CPU).")
 
+    def latency_verdict(self) -> str:
+        """The median latencies compared: on a busy machine requests/s swing with every
+        stall, while the median of hundreds of requests barely moves."""
+        first, second = self.results[0].p50_ms, self.results[1].p50_ms
+        if not (first > 0 and second > 0):  # NaN (no answers) or a clock too coarse
+            return ""
+        label = self.results[1].label
+        if 0.95 < second / first < 1.05:
+            return f"Median latency: about the same ({second:.2f} ms vs {first:.2f} ms)."
+        if second < first:
+            return f"Median latency of {label!r}: {first / second:.1f}× lower ({second:.2f} ms vs {first:.2f} ms)."
+        return f"Median latency of {label!r}: {second / first:.1f}× higher ({second:.2f} ms vs {first:.2f} ms)."
+
     def __str__(self) -> str:
         rounds = len(self.results[0].rounds)
         width = max(len(result.label) for result in self.results)
         lines = [result.line(width) for result in self.results]
-        return "\n".join(lines + [self.verdict(), f"(medians of {rounds} interleaved rounds)"])
+        lines += [self.verdict(), self.latency_verdict()]
+        return "\n".join([line for line in lines if line] + [f"(medians of {rounds} interleaved rounds)"])
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))

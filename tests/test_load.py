@@ -69,6 +69,7 @@ def test_compare_interleaves_rounds_and_states_the_ratio(app: shop_app.App) -> N
     assert [len(r.rounds) for r in comparison.results] == [2, 2]
     assert app.requests_served() - before == 80
     assert "×" in str(comparison) and "interleaved" in str(comparison)
+    assert "Median latency" in str(comparison)
 
 
 def _result(label: str, per_second: float) -> load.Result:
@@ -86,6 +87,7 @@ def test_the_verdict_follows_the_measurement() -> None:
     slower = load.Comparison([_result("a", 140), _result("b", 100)])
     assert "'b' was 1.4× slower than 'a'" in slower.verdict()
     assert "×0" not in slower.verdict()
+    assert faster.latency_verdict() == "Median latency: about the same (1.00 ms vs 1.00 ms)."
     same = load.Comparison([_result("a", 100), _result("b", 98)])
     assert same.verdict().startswith("'b' and 'a' served about the same requests/s (0.98×")
     assert load.Comparison([_result("a", 100), _result("b", 0)]).verdict() == \
