@@ -8,6 +8,9 @@
     backendlab grade UNIT [--student ID] [--jobs N]
                                          (instructors) autograde a unit's submissions
     backendlab export-student FOLDER     (instructors) a copy for learners: no solutions
+    backendlab progress [UNIT]           which exercises of your work folder pass their tests
+    backendlab work archive|restore [FILE]
+                                         your work folder as one .zip (Binder: keep your work)
 
 Problems the learner can fix are printed as a message with the fix, never as a traceback.
 """
@@ -110,6 +113,39 @@ def _export_student(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(args: argparse.Namespace) -> int:
+    from . import progress  # noqa: PLC0415
+
+    print("Running each notebook you changed in a fresh kernel, as Validate does...",
+          file=sys.stderr)
+    results = progress.unit_progress(args.unit)
+    print(progress.table(results))
+    if args.chart:
+        progress.chart(results).savefig(args.chart)
+        print(f"Chart saved to {args.chart}.")
+    return 0
+
+
+def _work(args: argparse.Namespace) -> int:
+    from . import workfolder  # noqa: PLC0415
+
+    if args.action == "archive":
+        packed = workfolder.archive(Path(args.file) if args.file else None)
+        print(f"Your work folder is packed into {packed}. Download it (JupyterLab: right-click "
+              "it in the file browser, Download); next time upload it and run "
+              f"`python -m backendlab work restore {packed.name}`.")
+        return 0
+    if not args.file:
+        raise CourseError("`work restore` needs the archive to unpack.",
+                          "upload it (drag it into JupyterLab's file browser), then run "
+                          "`python -m backendlab work restore <its name>.zip`.")
+    done = workfolder.restore(Path(args.file))
+    print(f"Restored {len(done.written)} files into {workfolder.work_dir()}.")
+    for notice in done.notices:
+        print(notice)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="backendlab", description="Backend Lab: set up and check the course's services.")
@@ -146,6 +182,19 @@ def parser() -> argparse.ArgumentParser:
                                  help="(instructors) copy the course for learners, without solutions")
     export.add_argument("folder", help="a new, empty folder")
     export.set_defaults(run=_export_student)
+
+    progress = commands.add_parser(
+        "progress", help="which exercises of your work folder pass their visible tests")
+    progress.add_argument("unit", nargs="?", help="one unit, e.g. 00-orientation (default: all)")
+    progress.add_argument("--chart", metavar="PNG", help="also save the chart to this file")
+    progress.set_defaults(run=_progress)
+
+    work = commands.add_parser("work", help="your work folder as one .zip, to keep it (Binder)")
+    work.add_argument("action", choices=["archive", "restore"],
+                      help="pack the work folder into a .zip, or unpack one into it")
+    work.add_argument("file", nargs="?", help="the .zip (archive: default "
+                                               "work/backendlab-work-<date>.zip)")
+    work.set_defaults(run=_work)
     return top
 
 
