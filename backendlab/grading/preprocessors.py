@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
@@ -139,11 +139,15 @@ class SandboxedKernelManager(AsyncKernelManager):
     cleanup_resources = _async_cleanup_resources
 
 
+KERNEL_STUCK = ("The kernel stopped answering while running this cell (too many processes, or "
+                "the machine too busy). The rest of the notebook was graded in a fresh kernel.")
+
+
 class ResilientExecute(Execute):
     """nbgrader's Execute (used for autograding), with two changes.
 
     - Every kernel runs in a sandbox (:class:`SandboxedKernelManager`).
-    - A kernel death costs only the cell that caused it. nbgrader stops a notebook at a dead
+    - A kernel death (or a kernel that stops answering) costs only the cell that caused it. nbgrader stops a notebook at a dead
       kernel, so every later exercise scores 0. Here the kernel is restarted, the cells before
       the crash are replayed (except graded tests, whose outputs are kept) to rebuild the
       state, and grading goes on with the next cell.
@@ -156,9 +160,12 @@ class ResilientExecute(Execute):
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         try:
             return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
-        except DeadKernelError:
+        except (DeadKernelError, CellTimeoutError) as error:
+            # CellTimeoutError: the kernel answered the interrupt but its output never came
+            # (a fork bomb, a swamped machine); nbgrader would drop the whole notebook
+            message = KERNEL_DIED if isinstance(error, DeadKernelError) else KERNEL_STUCK
             cell.outputs.append(nbformat.v4.new_output(
-                "error", ename="DeadKernelError", evalue=KERNEL_DIED, traceback=[KERNEL_DIED]))
+                "error", ename=type(error).__name__, evalue=message, traceback=[message]))
             await self._restart_and_replay(cell_index)
             return cell
 
@@ -178,7 +185,7 @@ class ResilientExecute(Execute):
                 replay = copy.deepcopy(earlier)  # replayed outputs are thrown away
                 try:
                     await super().async_execute_cell(replay, index, store_history=False)
-                except DeadKernelError:
+                except (DeadKernelError, CellTimeoutError):
                     await self._fresh_kernel()
 
 
