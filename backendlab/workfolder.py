@@ -1,0 +1,231 @@
+"""The learner's work folder: their own copies of the student notebooks, outside the course's files.
+
+``release/<unit>/`` belongs to the course: git tracks it, ``git pull`` updates it and
+``./course release`` regenerates it. A learner who typed answers there would block the next
+``git pull`` (or lose the work to it). So the learner works in ``work/<unit>/`` inside the course
+folder instead: git ignores it (``.gitignore``), JupyterLab's file browser shows it, and it
+survives ``git pull``. ``$BACKENDLAB_WORK_DIR`` moves it (the tests use that).
+
+The rules, in :func:`prepare`:
+
+- a notebook the learner does not have yet is copied from ``release/<unit>/``;
+- a notebook the learner has is **never** overwritten. When the course changed it since it was
+  copied, the new version goes beside it as ``<name>.course-update-<date>.ipynb``, with a
+  one-line notice. ``.course-versions.json`` remembers the version of each notebook the learner
+  was given, so an update is offered once.
+
+Binder sessions are temporary, so :func:`archive` packs the work folder into one ``.zip`` to
+download, and :func:`restore` unpacks it in a later session, again without overwriting a
+notebook the learner has already changed there.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .errors import CourseError
+from .paths import course_root
+
+VERSIONS = ".course-versions.json"  # {"<unit>/<file>": sha256 of the course version given}
+UPDATE_MARK = ".course-update-"
+RESTORED_MARK = ".from-archive-"
+
+
+def release_dir() -> Path:
+    """The course's student notebooks, one folder per unit."""
+    return course_root() / "release"
+
+
+def work_dir() -> Path:
+    """The learner's folder: ``$BACKENDLAB_WORK_DIR``, else ``work/`` in the course folder."""
+    explicit = os.environ.get("BACKENDLAB_WORK_DIR")
+    return Path(explicit) if explicit else course_root() / "work"
+
+
+def units(release: Path | None = None) -> list[str]:
+    """The course's units, in order (``00-orientation``, ``01-linux``, ...)."""
+    release = release or release_dir()
+    return sorted(p.name for p in release.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_versions(work: Path) -> dict[str, str]:
+    try:
+        return json.loads((work / VERSIONS).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_versions(work: Path, versions: dict[str, str]) -> None:
+    (work / VERSIONS).write_text(json.dumps(versions, indent=1, sort_keys=True) + "\n")
+
+
+def _beside(path: Path, mark: str) -> Path:
+    """A free name next to ``path``: ``<stem><mark><date>[-n]<suffix>``."""
+    stem = f"{path.stem}{mark}{datetime.date.today().isoformat()}"
+    candidate, n = path.with_name(stem + path.suffix), 2
+    while candidate.exists():
+        candidate, n = path.with_name(f"{stem}-{n}{path.suffix}"), n + 1
+    return candidate
+
+
+@dataclass
+class Prepared:
+    """What :func:`prepare` did: files copied, updates put beside the learner's, notices."""
+
+    copied: list[Path] = field(default_factory=list)
+    updates: list[Path] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def _writable(work: Path) -> None:
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        probe = work / f".write-test-{os.getpid()}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        raise CourseError(f"The work folder {work} cannot be written to ({error.strerror}).",
+                          "make it yours (`chown -R $USER` on it), or set BACKENDLAB_WORK_DIR to a "
+                          "folder you can write, then try again.") from error
+
+
+def prepare(unit: str | None = None, *, release: Path | None = None,
+            work: Path | None = None) -> Prepared:
+    """Give the learner their copy of ``unit`` (every unit when None), never overwriting theirs."""
+    release, work = release or release_dir(), work or work_dir()
+    names = units(release)
+    if unit is not None and unit not in names:
+        raise CourseError(f"There is no unit called {unit!r}.",
+                          f"use one of: {', '.join(names)}.")
+    _writable(work)
+    versions, done = _read_versions(work), Prepared()
+    for name in [unit] if unit else names:
+        for source in sorted(p for p in (release / name).rglob("*") if p.is_file()
+                             and ".ipynb_checkpoints" not in p.parts):
+            relative = source.relative_to(release).as_posix()
+            target, course_version = work / relative, _sha256(source)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(source.read_bytes())
+                done.copied.append(target)
+            elif versions.get(relative) not in (None, course_version) \
+                    and _sha256(target) != course_version:
+                # The course changed this file since the learner got it: theirs stays.
+                update = _beside(target, UPDATE_MARK)
+                update.write_bytes(source.read_bytes())
+                done.updates.append(update)
+                done.notices.append(f"The course updated {relative}: your notebook is unchanged; "
+                                    f"the new version is beside it as {update.name}.")
+            versions[relative] = course_version
+    _write_versions(work, versions)
+    return done
+
+
+def prepare_and_tell(unit: str | None = None) -> Prepared:
+    """:func:`prepare`, then one line for the learner (used by ``./course lab``, Binder, start-here)."""
+    done = prepare(unit)
+    work = work_dir()
+    where = work if not work.is_relative_to(course_root()) else work.relative_to(course_root())
+    if done.copied:
+        print(f"Your work folder is {where}/: {len(done.copied)} notebooks copied there from the "
+              "course. Work in those; the course never overwrites them.")
+    for notice in done.notices:
+        print(notice)
+    return done
+
+
+# --- one archive to carry the work folder between (Binder) sessions ---------------------------
+
+def archive(destination: Path | None = None, *, work: Path | None = None) -> Path:
+    """Pack the work folder into one ``.zip`` (default: ``work/backendlab-work-<date>.zip``, which
+    the file browser shows: right-click it, Download). Earlier archives are not packed again."""
+    work = work or work_dir()
+    if not work.is_dir():
+        raise CourseError(f"There is no work folder at {work} yet.",
+                          "open a unit first: run the start-here notebook, or `./course lab`.")
+    destination = Path(destination) if destination else \
+        work / f"backendlab-work-{datetime.date.today().isoformat()}.zip"
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".part")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as packed:
+        for path in sorted(work.rglob("*")):
+            relative = path.relative_to(work)
+            if (path.is_file() and ".ipynb_checkpoints" not in relative.parts
+                    and not (len(relative.parts) == 1 and path.suffix in (".zip", ".part"))):
+                packed.write(path, relative.as_posix())
+    partial.replace(destination)
+    return destination
+
+
+@dataclass
+class Restored:
+    """What :func:`restore` did."""
+
+    written: list[Path] = field(default_factory=list)
+    beside: list[Path] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def restore(source: Path, *, work: Path | None = None) -> Restored:
+    """Unpack an archive made by :func:`archive` into the work folder. A file the learner does
+    not have, or still has exactly as the course gave it, is replaced by the archive's; a file
+    they changed here is kept, and the archive's goes beside it (with a notice)."""
+    source, work = Path(source), work or work_dir()
+    try:
+        packed = zipfile.ZipFile(source)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise CourseError(f"{source} is not a work-folder archive ({error}).",
+                          "upload the .zip that the archive cell (or `python -m backendlab work "
+                          "archive`) made, then give its name here.") from error
+    _writable(work)
+    versions, done = _read_versions(work), Restored()
+    with packed:
+        members = [m for m in packed.infolist() if not m.is_dir()]
+        for member in members:
+            parts = PurePosixPath(member.filename).parts
+            if member.filename.startswith("/") or ".." in parts or not parts:
+                raise CourseError(f"{source} holds a path outside the work folder: "
+                                  f"{member.filename!r}.", "use an archive made by "
+                                  "`python -m backendlab work archive`; nothing was unpacked.")
+        archived_versions = json.loads(packed.read(VERSIONS)) if VERSIONS in packed.namelist() \
+            else {}
+        for member in members:
+            if member.filename == VERSIONS:
+                continue
+            data, target = packed.read(member), work.joinpath(*PurePosixPath(member.filename).parts)
+            if target.exists():
+                mine = _sha256(target)
+                if mine == hashlib.sha256(data).hexdigest():
+                    continue
+                if mine != versions.get(member.filename):  # changed here: keep it
+                    target = _beside(target, RESTORED_MARK)
+                    done.beside.append(target)
+                    done.notices.append(f"{member.filename} changed here too: kept yours; the "
+                                        f"archive's is beside it as {target.name}.")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            done.written.append(target)
+            if target.name == PurePosixPath(member.filename).name \
+                    and member.filename in archived_versions:
+                versions[member.filename] = archived_versions[member.filename]
+    _write_versions(work, versions)
+    return done
+
+
+def status() -> tuple[Path, bool, str]:
+    """(work folder, writable?, what it holds) for the doctor; looks, never creates."""
+    work = work_dir()
+    existing = work if work.exists() else next((p for p in work.parents if p.exists()), work)
+    writable = os.access(existing, os.W_OK | os.X_OK)
+    if not work.exists():
+        return work, writable, "not created yet (the start-here notebook or `./course lab` does)"
+    count = sum(1 for _ in work.rglob("*.ipynb"))
+    return work, writable, f"{count} notebooks"
