@@ -172,6 +172,17 @@ def test_blocking_workers_queue_behind_a_slow_request(name: str) -> None:
         assert waiting.recv(100).startswith(b"HTTP/1.0 200")
 
 
+def test_a_busy_blocking_app_is_reused_not_restarted(name: str) -> None:
+    """Re-running a notebook cell while the only sync worker serves a slow request."""
+    app = shop_app.start(name, "blocking", workers=1)
+    pid = app.pid()
+    with socket.socket(socket.AF_UNIX) as slow:
+        slow.connect(str(app.socket))
+        slow.sendall(b"GET /slow?seconds=4 HTTP/1.0\r\n\r\n")
+        time.sleep(0.2)
+        assert shop_app.start(name, "blocking", workers=1).pid() == pid
+
+
 def test_bad_kind_and_options_are_explained(name: str) -> None:
     with pytest.raises(CourseError, match="no app kind called 'flask'"):
         shop_app.start(name, "flask")

@@ -140,25 +140,31 @@ def _check_options(kind: str, options: dict[str, Any]) -> dict[str, Any]:
     return checked
 
 
-def _answers(socket: Path, timeout: float = 2.0) -> bool:
-    """An HTTP 200 from the readiness probe: a socket that exists is not enough."""
+def _probe(socket: Path, timeout: float = 2.0) -> str:
+    """"ready" (an HTTP 200 from the readiness probe: a socket that exists is not enough),
+    "busy" (connected, but no answer in time: a sync worker serving a slow request), or
+    "down" (no socket, nobody accepting, or a broken answer)."""
     if not socket.exists():
-        return False
+        return "down"
     connection = UnixHTTPConnection(socket, timeout=timeout)
     try:
         connection.request("GET", shop_api.READY_PATH)
-        return connection.getresponse().status == 200
+        return "ready" if connection.getresponse().status == 200 else "down"
+    except TimeoutError:
+        return "busy"
     except (OSError, http.client.HTTPException):
-        return False
+        return "down"
     finally:
         connection.close()
 
 
 def _running(name: str) -> dict | None:
-    """The state file of app ``name`` if its process still runs and answers."""
+    """The state file of app ``name`` if its process still runs and answers — or is busy
+    answering others (re-running a cell while the blocking app serves /slow must not
+    restart it)."""
     files = _files(name)
     pid = read_number(files["pid"])
-    if not (pid and process_runs(pid, PROGRAM) and _answers(files["sock"])):
+    if not (pid and process_runs(pid, PROGRAM) and _probe(files["sock"]) != "down"):
         return None
     try:
         return json.loads(files["json"].read_text())
@@ -246,7 +252,7 @@ def start(name: str = "shop", kind: str = "fastapi", **options: Any) -> App:
                                        start_new_session=True, cwd=runtime_dir())
         files["pid"].write_text(f"{process.pid}\n")
         deadline = time.monotonic() + START_TIMEOUT
-        while not _answers(files["sock"]):
+        while _probe(files["sock"]) != "ready":
             if process.poll() is not None or time.monotonic() > deadline:
                 _kill(name)
                 raise CourseError(
