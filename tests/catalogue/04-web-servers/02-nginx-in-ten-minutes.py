@@ -3,7 +3,7 @@
 from tests.catalogue import Exercise
 
 EXERCISES = {
-    "ex1-answer": Exercise(
+    "ex3-answer": Exercise(
         # the name the visible test uses, typed in instead of {name}
         hardcoded=r'''
 STATUS_SITE = r"""
@@ -146,7 +146,7 @@ server {
 ''',
         },
     ),
-    "ex2-answer": Exercise(
+    "ex4-answer": Exercise(
         # refuses only the visible test's broken text (its missing semicolon), tests nothing
         hardcoded=r'''
 def deploy(site, config):
