@@ -1,0 +1,217 @@
+"""Progress at a glance: per unit and notebook, which exercises pass their visible tests.
+
+Each of the learner's notebooks (in the work folder, see :mod:`backendlab.workfolder`) runs top
+to bottom in a fresh kernel, as the Validate button does: nbgrader's ``NBGRADER_EXECUTION`` is
+set, so the run gets its own database copy and Redis keys and never resets the data of a
+notebook the learner has open. A notebook whose answer cells are all still as the course gave
+them is reported "not started" without running it (its visible tests fail by design), and a
+result is remembered per notebook content and database engine in ``.progress.json``, so asking
+again after changing one notebook runs only that one.
+
+Reflections are read by a person, not tested: they show as "written" or "not yet".
+
+    python -m backendlab progress [UNIT]       # or, in a notebook:
+    from backendlab import progress; progress.show()
+"""
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from . import workfolder
+
+CACHE = ".progress.json"
+CACHE_FORMAT = 1
+
+
+@dataclass
+class NotebookProgress:
+    """One notebook: its exercises (label → visible tests pass?) and reflections (label → written?)."""
+
+    unit: str
+    name: str
+    exercises: dict[str, bool] = field(default_factory=dict)
+    reflections: dict[str, bool] = field(default_factory=dict)
+    started: bool = False
+    problem: str = ""  # the notebook could not be run (shown instead of results)
+
+    @property
+    def passed(self) -> int:
+        return sum(self.exercises.values())
+
+    @property
+    def written(self) -> int:
+        return sum(self.reflections.values())
+
+
+def _nbgrader(cell: NotebookNode) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _labels(notebook: NotebookNode) -> dict[str, str]:
+    """grade id → a name the learner recognises: the heading above the cell ("Exercise 1 —
+    orders per status"), else the grade id."""
+    labels, heading = {}, ""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("#"):
+            heading = cell.source.splitlines()[0].lstrip("#").strip()
+            heading = heading.split(" (")[0]  # drop "(2 points)"
+        grade_id = _nbgrader(cell).get("grade_id")
+        if grade_id:
+            labels[grade_id] = heading or grade_id
+    return labels
+
+
+def _answers(notebook: NotebookNode) -> dict[str, str]:
+    """grade id → source of every cell the learner writes in (code answers and reflections)."""
+    return {_nbgrader(c)["grade_id"]: c.source.strip() for c in notebook.cells
+            if _nbgrader(c).get("solution") and _nbgrader(c).get("grade_id")}
+
+
+def _engine() -> str:
+    return "postgresql" if os.environ.get("BACKENDLAB_DATABASE_URL") else "sqlite"
+
+
+def _run_tests(path: Path, timeout: int) -> dict[str, bool]:
+    """Run ``path`` in a fresh kernel as Validate does; grade id → did its visible test pass?"""
+    from nbclient import NotebookClient  # noqa: PLC0415 - slow import, only when running
+
+    from .grading.preprocessors import graded_cell_results  # noqa: PLC0415
+
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute(env={**os.environ, "NBGRADER_VALIDATING": "1",
+                        "NBGRADER_EXECUTION": "validate"})
+    return graded_cell_results(notebook)
+
+
+def notebook_progress(path: Path, course_version: Path, *, timeout: int = 300,
+                      cache: dict | None = None) -> NotebookProgress:
+    """Progress of the learner's notebook ``path``, compared with the course's ``course_version``."""
+    mine = nbformat.read(path, as_version=4)
+    given = _answers(nbformat.read(course_version, as_version=4)) if course_version.exists() else {}
+    labels, answers = _labels(mine), _answers(mine)
+    result = NotebookProgress(path.parent.name, path.name)
+    tests = [_nbgrader(c)["grade_id"] for c in mine.cells
+             if c.cell_type == "code" and _nbgrader(c).get("grade")
+             and not _nbgrader(c).get("solution")]
+    for grade_id, source in answers.items():
+        cell_type = next(c.cell_type for c in mine.cells if _nbgrader(c).get("grade_id") == grade_id)
+        if cell_type == "markdown":
+            result.reflections[labels[grade_id]] = bool(source) and source != given.get(grade_id)
+    result.started = any(source != given.get(grade_id) for grade_id, source in answers.items())
+    if not tests:
+        return result
+    passed: dict[str, bool] = dict.fromkeys(tests, False)
+    if result.started:
+        key = f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{_engine()}"
+        cached = (cache or {}).get(key)
+        if cached is None:
+            try:
+                cached = _run_tests(path, timeout)
+            except Exception as error:  # noqa: BLE001 - one broken notebook must not hide the rest
+                result.problem = f"could not run it ({type(error).__name__}: " \
+                                 f"{str(error).strip().splitlines()[0] if str(error).strip() else ''})"
+                cached = {}
+            else:
+                if cache is not None:
+                    cache[key] = cached
+        passed.update({k: v for k, v in cached.items() if k in passed})
+    result.exercises = {labels[grade_id]: ok for grade_id, ok in passed.items()}
+    return result
+
+
+def _read_cache(work: Path) -> dict:
+    try:
+        cache = json.loads((work / CACHE).read_text())
+        return cache if cache.get("format") == CACHE_FORMAT else {"format": CACHE_FORMAT}
+    except (OSError, ValueError):
+        return {"format": CACHE_FORMAT}
+
+
+def unit_progress(unit: str | None = None, *, release: Path | None = None,
+                  work: Path | None = None, timeout: int = 300) -> list[NotebookProgress]:
+    """Progress of every notebook of ``unit`` (every unit when None) in the work folder. The
+    work folder is prepared first, so the course's notebooks the learner lacks show as not started."""
+    release, work = release or workfolder.release_dir(), work or workfolder.work_dir()
+    workfolder.prepare(unit, release=release, work=work)
+    cache = _read_cache(work)
+    results = []
+    for name in [unit] if unit else workfolder.units(release):
+        for course_version in sorted((release / name).glob("*.ipynb")):
+            results.append(notebook_progress(work / name / course_version.name, course_version,
+                                             timeout=timeout, cache=cache))
+    (work / CACHE).write_text(json.dumps(cache, indent=1) + "\n")
+    return results
+
+
+def table(results: list[NotebookProgress]) -> str:
+    """One line per notebook, ✔/✘ per exercise; reflections as written / not yet."""
+    lines, unit = [], None
+    for result in results:
+        if result.unit != unit:
+            unit = result.unit
+            done = sum(r.passed for r in results if r.unit == unit)
+            total = sum(len(r.exercises) for r in results if r.unit == unit)
+            if lines:
+                lines.append("")
+            lines.append(f"{unit}: {done} of {total} exercises pass their visible tests")
+        if result.problem:
+            detail = result.problem
+        elif result.exercises:
+            detail = "  ".join(f"{'✔' if ok else '✘'} {label}" for label, ok in result.exercises.items())
+            if not result.started:
+                detail = "not started"
+        else:
+            detail = "  ".join(f"{label}: {'written' if ok else 'not yet'}"
+                               for label, ok in result.reflections.items())
+        lines.append(f"  {result.name:<40} {detail}")
+    return "\n".join(lines)
+
+
+def chart(results: list[NotebookProgress]):
+    """A small horizontal bar chart: per notebook, exercises passing (or reflections written)
+    out of all. Returns the matplotlib Figure (a notebook cell shows it)."""
+    import matplotlib  # noqa: PLC0415
+
+    if "MPLBACKEND" not in os.environ and not _in_notebook():
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    names = [f"{r.unit[:2]}/{r.name.removesuffix('.ipynb')}" for r in results]
+    done = [r.passed if r.exercises else r.written for r in results]
+    total = [len(r.exercises) or len(r.reflections) or 1 for r in results]
+    figure, axes = plt.subplots(figsize=(7, 0.28 * len(results) + 0.9))
+    axes.barh(names, total, color="#e4e4e4", label="not yet")
+    axes.barh(names, done, color="#3a923a", label="passing / written")
+    axes.invert_yaxis()
+    axes.set_xlabel("exercises (reflections for reflection notebooks)")
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.legend(loc="lower right", fontsize="small")
+    axes.tick_params(axis="y", labelsize="small")
+    figure.tight_layout()
+    plt.close(figure)  # shown once, by the cell's value
+    return figure
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython  # noqa: PLC0415
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def show(unit: str | None = None):
+    """For the start-here notebook: print the table, return the chart."""
+    results = unit_progress(unit)
+    print(table(results))
+    return chart(results)
+

@@ -1,0 +1,73 @@
+"""Progress: a unit answered with the solutions passes everything; an untouched one nothing.
+
+The small unit 00-orientation, run on SQLite and on PostgreSQL (``sql_backend``).
+"""
+
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from backendlab import progress, workfolder
+
+ROOT = Path(__file__).resolve().parent.parent
+UNIT = "00-orientation"
+
+
+def solution(source: str) -> str:
+    """A source notebook's solution cell as a learner would write it: without nbgrader's markers."""
+    return "\n".join(line for line in source.splitlines()
+                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+
+
+def answer_with_solutions(work: Path) -> None:
+    for mine in sorted((work / UNIT).glob("*.ipynb")):
+        solved = nbformat.read(ROOT / "source" / UNIT / mine.name, as_version=4)
+        solutions = {c.metadata.nbgrader["grade_id"]: c.source for c in solved.cells
+                     if c.metadata.get("nbgrader", {}).get("solution")}
+        notebook = nbformat.read(mine, as_version=4)
+        for cell in notebook.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                cell.source = (solution(solutions[grade_id]) if cell.cell_type == "code"
+                               else "I want to find out why a page is slow, and fix it.")
+        nbformat.write(notebook, mine)
+
+
+def test_progress_of_an_untouched_and_a_solved_unit(sql_backend: str, tmp_path: Path,
+                                                    capsys) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(ROOT / "release" / UNIT, release / UNIT)
+    work = tmp_path / "work"
+
+    untouched = progress.unit_progress(UNIT, release=release, work=work)
+    assert [r.name for r in untouched] == sorted(p.name for p in (release / UNIT).iterdir())
+    assert [r.passed for r in untouched] == [0, 0, 0]
+    assert sum(len(r.exercises) for r in untouched) == 3  # exercises 1, 2 (SQL) and 3 (Redis)
+    assert not any(r.started for r in untouched)
+    reflection = untouched[-1]
+    assert reflection.reflections and not any(reflection.reflections.values())
+    text = progress.table(untouched)
+    assert text.splitlines()[0] == f"{UNIT}: 0 of 3 exercises pass their visible tests"
+    assert "not yet" in text and "written" not in text
+
+    answer_with_solutions(work)
+    solved = progress.unit_progress(UNIT, release=release, work=work)
+    assert [r.problem for r in solved] == ["", "", ""]
+    assert all(all(r.exercises.values()) for r in solved) and sum(r.passed for r in solved) == 3
+    assert all(solved[-1].reflections.values())
+    text = progress.table(solved)
+    assert text.splitlines()[0] == f"{UNIT}: 3 of 3 exercises pass their visible tests"
+    assert "✔ Exercise 1" in text and "✘" not in text and "not yet" not in text
+    figure = progress.chart(solved)
+    assert len(figure.axes[0].patches) == 2 * len(solved)  # "not yet" and "passing" bars
+
+    # one wrong answer: only that exercise fails, and only that notebook runs again
+    mine = work / UNIT / "02-redis-warmup.ipynb"
+    notebook = nbformat.read(mine, as_version=4)
+    answer = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    answer.source = "def count_view(r, prefix, page, window_seconds):\n    return 1"
+    nbformat.write(notebook, mine)
+    again = {r.name: r for r in progress.unit_progress(UNIT, release=release, work=work)}
+    assert list(again["02-redis-warmup.ipynb"].exercises.values()) == [False]
+    assert all(again["01-sql-warmup.ipynb"].exercises.values())
