@@ -35,8 +35,10 @@ GRADED_NOTEBOOKS = [nb for nb in NOTEBOOKS
 
 
 def backends(*notebooks: Path) -> list[str]:
-    """Notebooks that open a database run on SQLite and on PostgreSQL; others run once."""
-    uses_sql = any("backendlab.database(" in path.read_text() for path in notebooks)
+    """Notebooks that open a database (themselves, or through the shop app) run on SQLite and on
+    PostgreSQL; others run once."""
+    uses_sql = any(call in path.read_text() for path in notebooks
+                   for call in ("backendlab.database(", "web.app("))
     return ["sqlite", "postgresql"] if uses_sql else ["sqlite"]
 
 
@@ -208,8 +210,8 @@ def test_class_autogrades_as_each_answer_deserves(course: Path, unit: str, sql_b
     pretends = catalogue.class_of(unit, sorted(answer_ids), answer_ids)
     for student, pretend in pretends.items():
         write_pretend(course, unit, student, pretend)
-    # Four nbgrader processes on two cores: sandboxed grading waits more than it computes
-    # (each cell about 55 ms slower in the sandbox), so the waits overlap.
+    # Four nbgrader processes on two cores: grading waits (kernels, servers, the database) as
+    # much as it computes, so the waits overlap.
     instructor.grade_unit(course, unit, students=[*submissions, *pretends], jobs=4)
     nbgrader(course, "generate_feedback", unit, "--force", "--student", "*-student")
 
