@@ -363,11 +363,23 @@ def check_sandbox() -> Check:
                  "sudo apt-get install bubblewrap", required=False)
 
 
+def check_work_folder() -> Check:
+    """Where the learner's notebooks are, and whether they can be saved there."""
+    from . import workfolder  # noqa: PLC0415
+
+    folder, writable, holds = workfolder.status()
+    if writable:
+        return Check("Work folder", True, f"{folder}: {holds}, writable")
+    return Check("Work folder", False, f"{folder}: {holds}, but not writable by you",
+                 f"make it yours: `chown -R $USER {folder}`, or set BACKENDLAB_WORK_DIR to a "
+                 "folder you can write before starting JupyterLab")
+
+
 CHECKS: tuple[tuple[str, Callable[[], Check]], ...] = (
     ("Python", check_python), ("Environment", check_environment), ("SQLite", check_sqlite),
     ("Shop dataset", check_dataset), ("PostgreSQL", check_postgres), ("Redis", check_redis),
     ("nginx", check_nginx), ("Shell sandbox", check_sandbox), ("nbgrader", check_nbgrader),
-    ("alembic", check_alembic),
+    ("alembic", check_alembic), ("Work folder", check_work_folder),
 )
 
 

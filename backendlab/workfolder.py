@@ -23,6 +23,7 @@ import datetime
 import hashlib
 import json
 import os
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -221,10 +222,14 @@ def restore(source: Path, *, work: Path | None = None) -> Restored:
 
 
 def status() -> tuple[Path, bool, str]:
-    """(work folder, writable?, what it holds) for the doctor; looks, never creates."""
+    """(work folder, writable?, what it holds) for the doctor; creates nothing that stays."""
     work = work_dir()
     existing = work if work.exists() else next((p for p in work.parents if p.exists()), work)
-    writable = os.access(existing, os.W_OK | os.X_OK)
+    try:  # a real write (root passes every permission check, not a read-only file system)
+        with tempfile.TemporaryFile(dir=existing):
+            writable = True
+    except OSError:
+        writable = False
     if not work.exists():
         return work, writable, "not created yet (the start-here notebook or `./course lab` does)"
     count = sum(1 for _ in work.rglob("*.ipynb"))
