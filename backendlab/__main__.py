@@ -9,7 +9,7 @@
                                          (instructors) autograde a unit's submissions
     backendlab export-student FOLDER     (instructors) a copy for learners: no solutions
     backendlab progress [UNIT]           which exercises of your work folder pass their tests
-    backendlab work archive|restore [FILE]
+    backendlab work prepare|archive|restore [FILE]
                                          your work folder as one .zip (Binder: keep your work)
 
 Problems the learner can fix are printed as a message with the fix, never as a traceback.
@@ -129,6 +129,9 @@ def _progress(args: argparse.Namespace) -> int:
 def _work(args: argparse.Namespace) -> int:
     from . import workfolder  # noqa: PLC0415
 
+    if args.action == "prepare":
+        workfolder.prepare_and_tell(args.file)  # here FILE is a unit (default: every unit)
+        return 0
     if args.action == "archive":
         packed = workfolder.archive(Path(args.file) if args.file else None)
         print(f"Your work folder is packed into {packed}. Download it (JupyterLab: right-click "
@@ -190,10 +193,11 @@ def parser() -> argparse.ArgumentParser:
     progress.set_defaults(run=_progress)
 
     work = commands.add_parser("work", help="your work folder as one .zip, to keep it (Binder)")
-    work.add_argument("action", choices=["archive", "restore"],
-                      help="pack the work folder into a .zip, or unpack one into it")
+    work.add_argument("action", choices=["prepare", "archive", "restore"],
+                      help="copy the course's notebooks you do not have yet into it, pack it "
+                           "into a .zip, or unpack one into it")
     work.add_argument("file", nargs="?", help="the .zip (archive: default "
-                                               "work/backendlab-work-<date>.zip)")
+                                               "work/backendlab-work-<date>.zip); prepare: a unit")
     work.set_defaults(run=_work)
     return top
 
