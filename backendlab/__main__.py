@@ -142,10 +142,7 @@ def _work(args: argparse.Namespace) -> int:
         raise CourseError("`work restore` needs the archive to unpack.",
                           "upload it (drag it into JupyterLab's file browser), then run "
                           "`python -m backendlab work restore <its name>.zip`.")
-    done = workfolder.restore(Path(args.file))
-    print(f"Restored {len(done.written)} files into {workfolder.work_dir()}.")
-    for notice in done.notices:
-        print(notice)
+    workfolder.restore_and_tell(args.file)
     return 0
 
 
