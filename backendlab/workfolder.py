@@ -134,10 +134,11 @@ def prepare_and_tell(unit: str | None = None) -> Prepared:
     """:func:`prepare`, then one line for the learner (used by ``./course lab``, Binder, start-here)."""
     done = prepare(unit)
     work = work_dir()
-    where = work if not work.is_relative_to(course_root()) else work.relative_to(course_root())
-    if done.copied:
-        print(f"Your work folder is {where}/: {len(done.copied)} notebooks copied there from the "
-              "course. Work in those; the course never overwrites them.")
+    where = work.relative_to(course_root()) if work.is_relative_to(course_root()) else work
+    copied = f"{len(done.copied)} copied from the course just now" if done.copied else \
+        "nothing new from the course"
+    print(f"Your work folder is {where}/ ({sum(1 for _ in work.rglob('*.ipynb'))} notebooks; "
+          f"{copied}). Work there: the course never overwrites your notebooks.")
     for notice in done.notices:
         print(notice)
     return done
@@ -180,6 +181,8 @@ def restore(source: Path, *, work: Path | None = None) -> Restored:
     not have, or still has exactly as the course gave it, is replaced by the archive's; a file
     they changed here is kept, and the archive's goes beside it (with a notice)."""
     source, work = Path(source), work or work_dir()
+    if not source.exists() and (work / source).exists():  # uploaded into the work folder
+        source = work / source
     try:
         packed = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as error:
@@ -218,6 +221,15 @@ def restore(source: Path, *, work: Path | None = None) -> Restored:
                     and member.filename in archived_versions:
                 versions[member.filename] = archived_versions[member.filename]
     _write_versions(work, versions)
+    return done
+
+
+def restore_and_tell(source: Path | str) -> Restored:
+    """:func:`restore`, then what it did, in a line or two (the CLI and start-here use it)."""
+    done = restore(Path(source))
+    print(f"Restored {len(done.written)} files from {Path(source).name} into {work_dir()}.")
+    for notice in done.notices:
+        print(notice)
     return done
 
 
