@@ -84,6 +84,9 @@ def test_etag_304_head_and_methods(kind: str, name: str) -> None:
     echoed = json.loads(get(app, "/echo?q=1", method="POST", headers={"X-Test": "yes"}, body=b"hi")[2])
     assert echoed["method"] == "POST" and echoed["path"] == "/echo?q=1" and echoed["body"] == "hi"
     assert ["x-test", "yes"] in [[k.lower(), v] for k, v in echoed["headers"]]
+    status, cookie, user = get(app, "/login?user=alice")  # a private answer: it sets a cookie
+    assert (status, cookie["set-cookie"], json.loads(user)) == (200, "session=alice; Path=/; HttpOnly",
+                                                               {"user": "alice"})
 
 
 def test_the_same_etag_from_every_kind(name: str) -> None:

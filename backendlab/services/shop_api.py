@@ -11,6 +11,8 @@ the URLs::
     GET  /slow?seconds=2            answers after a delay (the 504 lesson: a proxy that gives up)
     any  /echo                      the request as the app saw it: method, path, headers, body
                                     (the proxy lessons: which Host, which X-Forwarded-For)
+    GET  /login?user=alice          {"user": "alice"} with ``Set-Cookie: session=alice``: a private
+                                    answer a shared cache must never keep (the proxy cache lesson)
 
 Bodies are JSON rendered by :func:`to_json` in every kind, so a product's ETag is the same
 whichever server sends it. ``/_ready`` (the service manager's readiness probe) is not counted
@@ -151,6 +153,13 @@ def echo(method: str, target: str, headers: list[tuple[str, str]], body: bytes) 
                                "body": body.decode(errors="replace")}))
 
 
+def login(user: str | None) -> Reply:
+    """A pretend login: the answer sets a session cookie, so it belongs to one visitor only."""
+    user = "".join(ch for ch in (user or "guest") if ch.isalnum())[:40] or "guest"
+    return Reply(200, to_json({"user": user}),
+                 {"Set-Cookie": f"session={user}; Path=/; HttpOnly"})
+
+
 def sleep_seconds(raw: str | None) -> float:
     try:
         return max(0.0, min(float(raw or 1.0), MAX_SLEEP))
@@ -170,7 +179,7 @@ def route(shop: Shop, kind: str, method: str, target: str, headers: list[tuple[s
     if path == "/echo":
         return echo(method, target, headers, body)
     if method not in ("GET", "HEAD"):
-        known = (path in ("/health", "/products", "/slow") or
+        known = (path in ("/health", "/products", "/slow", "/login") or
                  (len(segments) == 2 and segments[0] == "products") or
                  (len(segments) == 3 and segments[0] == "customers" and segments[2] == "orders"))
         return _not_allowed("GET, HEAD") if known else _not_found(path)
@@ -178,6 +187,8 @@ def route(shop: Shop, kind: str, method: str, target: str, headers: list[tuple[s
         return Reply(200, to_json(health(kind)))
     if path == "/products":
         return shop.products_reply(_int(query, "limit", 20), _int(query, "after", 0))
+    if path == "/login":
+        return login(query.get("user", [None])[0])
     if path == "/slow":
         seconds = sleep_seconds(query.get("seconds", [None])[0])
         sleep(seconds)
@@ -248,6 +259,10 @@ def fastapi_app(shop: Shop, counter: Counter | None = None, delay: float = 0.0):
     @app.api_route("/customers/{customer_id}/orders", methods=["GET", "HEAD"])
     def get_orders(customer_id: int) -> Response:
         return send(shop.orders_reply(customer_id))
+
+    @app.api_route("/login", methods=["GET", "HEAD"])
+    def get_login(user: str | None = None) -> Response:
+        return send(login(user))
 
     @app.api_route("/slow", methods=["GET", "HEAD"])
     async def slow(seconds: str | None = None) -> dict:
