@@ -19,6 +19,7 @@ rest (pid file, logs, temp folders, MIME types) and fills in these words in your
 - ``{port}``:   ``127.0.0.1:<a free port>``, only where a TCP port is the lesson;
 - ``{root}``:   the folder ``site.root``, for static files;
 - ``{logs}``:   the log folder (``{logs}/access.log`` is what ``site.access_log()`` reads);
+- ``{cache}``:  a folder for ``proxy_cache_path`` (nginx creates it);
 - and any word you pass as a keyword: ``site.apply(text, app=app.socket)`` fills ``{app}``.
 
 ``apply`` runs ``nginx -t`` first: a configuration nginx refuses raises an error with nginx's own

@@ -246,11 +246,13 @@ def port(name: str) -> int:
 
 
 def fill(name: str, text: str, values: dict[str, object] | None = None) -> str:
-    """The learner's text with ``{listen}``, ``{root}``, ``{logs}``, ``{port}`` and the given
-    ``values`` filled in. Plain replacement: nginx's own braces and regexes are left alone."""
+    """The learner's text with ``{listen}``, ``{root}``, ``{logs}``, ``{cache}``, ``{port}`` and
+    the given ``values`` filled in. Plain replacement: nginx's own braces and regexes are left
+    alone."""
     where = files(name)
     words: dict[str, object] = {"listen": f"unix:{where.socket}", "root": where.root,
-                                "logs": where.logs, **(values or {})}
+                                "logs": where.logs, "cache": where.prefix / "cache",
+                                **(values or {})}
     if "{port}" in text:
         words["port"] = f"127.0.0.1:{port(name)}"
     for word, value in words.items():
