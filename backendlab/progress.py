@@ -151,6 +151,11 @@ def unit_progress(unit: str | None = None, *, release: Path | None = None,
     return results
 
 
+def _short(label: str) -> str:
+    """"Exercise 1 — orders per status" → "Exercise 1"."""
+    return label.split(" — ")[0]
+
+
 def table(results: list[NotebookProgress]) -> str:
     """One line per notebook, ✔/✘ per exercise; reflections as written / not yet."""
     lines, unit = [], None
@@ -165,11 +170,12 @@ def table(results: list[NotebookProgress]) -> str:
         if result.problem:
             detail = result.problem
         elif result.exercises:
-            detail = "  ".join(f"{'✔' if ok else '✘'} {label}" for label, ok in result.exercises.items())
+            detail = "  ".join(f"{'✔' if ok else '✘'} {_short(label)}"
+                               for label, ok in result.exercises.items())
             if not result.started:
                 detail = "not started"
         else:
-            detail = "  ".join(f"{label}: {'written' if ok else 'not yet'}"
+            detail = "  ".join(f"{_short(label)}: {'written' if ok else 'not yet'}"
                                for label, ok in result.reflections.items())
         lines.append(f"  {result.name:<40} {detail}")
     return "\n".join(lines)
@@ -184,16 +190,27 @@ def chart(results: list[NotebookProgress]):
         matplotlib.use("Agg")
     import matplotlib.pyplot as plt  # noqa: PLC0415
 
-    names = [f"{r.unit[:2]}/{r.name.removesuffix('.ipynb')}" for r in results]
-    done = [r.passed if r.exercises else r.written for r in results]
-    total = [len(r.exercises) or len(r.reflections) or 1 for r in results]
-    figure, axes = plt.subplots(figsize=(7, 0.28 * len(results) + 0.9))
+    units = list(dict.fromkeys(r.unit for r in results))
+    if len(units) > 1:  # one bar per unit: exercises passing out of the unit's exercises
+        names = units
+        done = [sum(r.passed for r in results if r.unit == u) for u in units]
+        total = [sum(len(r.exercises) for r in results if r.unit == u) or 1 for u in units]
+        what = "exercises passing their visible tests"
+    else:  # one bar per notebook (reflections written, for a reflection notebook)
+        names = [r.name.removesuffix(".ipynb") for r in results]
+        done = [r.passed if r.exercises else r.written for r in results]
+        total = [len(r.exercises) or len(r.reflections) or 1 for r in results]
+        what = "exercises passing (reflections written)"
+    figure, axes = plt.subplots(figsize=(7, 0.3 * len(names) + 1))
     axes.barh(names, total, color="#e4e4e4", label="not yet")
-    axes.barh(names, done, color="#3a923a", label="passing / written")
+    axes.barh(names, done, color="#3a923a", label="done")
     axes.invert_yaxis()
-    axes.set_xlabel("exercises (reflections for reflection notebooks)")
+    axes.set_xlabel(what)
     axes.xaxis.get_major_locator().set_params(integer=True)
-    axes.legend(loc="lower right", fontsize="small")
+    for row, (d, t) in enumerate(zip(done, total)):
+        axes.text(t, row, f" {d}/{t}", va="center", fontsize="small")
+    axes.set_xlim(0, max(total) * 1.12)
+    axes.legend(loc="lower left", bbox_to_anchor=(0, 1), ncol=2, frameon=False, fontsize="small")
     axes.tick_params(axis="y", labelsize="small")
     figure.tight_layout()
     plt.close(figure)  # shown once, by the cell's value

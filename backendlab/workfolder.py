@@ -130,18 +130,26 @@ def prepare(unit: str | None = None, *, release: Path | None = None,
     return done
 
 
-def prepare_and_tell(unit: str | None = None) -> Prepared:
+def _shown(path: Path) -> str:
+    """``path`` as the learner sees it in JupyterLab's file browser (relative to the course)."""
+    return str(path.relative_to(course_root()) if path.is_relative_to(course_root()) else path)
+
+
+def _notebook_count(work: Path) -> int:
+    return sum(1 for p in work.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def prepare_and_tell(unit: str | None = None) -> None:
     """:func:`prepare`, then one line for the learner (used by ``./course lab``, Binder, start-here)."""
     done = prepare(unit)
     work = work_dir()
-    where = work.relative_to(course_root()) if work.is_relative_to(course_root()) else work
+    where = _shown(work)
     copied = f"{len(done.copied)} copied from the course just now" if done.copied else \
         "nothing new from the course"
-    print(f"Your work folder is {where}/ ({sum(1 for _ in work.rglob('*.ipynb'))} notebooks; "
+    print(f"Your work folder is {where}/ ({_notebook_count(work)} notebooks; "
           f"{copied}). Work there: the course never overwrites your notebooks.")
     for notice in done.notices:
         print(notice)
-    return done
 
 
 # --- one archive to carry the work folder between (Binder) sessions ---------------------------
@@ -224,13 +232,20 @@ def restore(source: Path, *, work: Path | None = None) -> Restored:
     return done
 
 
-def restore_and_tell(source: Path | str) -> Restored:
+def archive_and_tell() -> None:
+    """:func:`archive`, then where the archive is and how to download it (start-here's cell)."""
+    packed = archive()
+    print(f"Your work folder is packed into {_shown(packed)}: in the file browser, open "
+          f"{_shown(packed.parent)}/, right-click {packed.name}, Download.")
+
+
+def restore_and_tell(source: Path | str) -> None:
     """:func:`restore`, then what it did, in a line or two (the CLI and start-here use it)."""
     done = restore(Path(source))
-    print(f"Restored {len(done.written)} files from {Path(source).name} into {work_dir()}.")
+    print(f"Restored {len(done.written)} files from {Path(source).name} into "
+          f"{_shown(work_dir())}/.")
     for notice in done.notices:
         print(notice)
-    return done
 
 
 def status() -> tuple[Path, bool, str]:
@@ -244,5 +259,4 @@ def status() -> tuple[Path, bool, str]:
         writable = False
     if not work.exists():
         return work, writable, "not created yet (the start-here notebook or `./course lab` does)"
-    count = sum(1 for _ in work.rglob("*.ipynb"))
-    return work, writable, f"{count} notebooks"
+    return work, writable, f"{_notebook_count(work)} notebooks"
