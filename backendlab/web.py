@@ -17,6 +17,8 @@ rest (pid file, logs, temp folders, MIME types) and fills in these words in your
 
 - ``{listen}``: the private unix socket ``site.get`` talks to (every config needs it once);
 - ``{port}``:   ``127.0.0.1:<a free port>``, only where a TCP port is the lesson;
+- ``{tls}``:    a second private unix socket, for ``listen {tls} ssl;`` (HTTPS: ``site.get(path,
+  tls=ssl_context)`` talks to it);
 - ``{root}``:   the folder ``site.root``, for static files;
 - ``{logs}``:   the log folder (``{logs}/access.log`` is what ``site.access_log()`` reads);
 - ``{cache}``:  a folder for ``proxy_cache_path`` (nginx creates it);
@@ -32,6 +34,7 @@ import http.client
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Callable
@@ -110,26 +113,46 @@ class Response:
 
 
 class _UnixConnection(http.client.HTTPConnection):
-    """http.client over a unix socket (the Host header still says ``localhost``)."""
+    """http.client over a unix socket (the Host header says ``server_name``), or over TCP in
+    TLS; in TLS when given an ``ssl.SSLContext``, with ``server_name`` as SNI and as the name
+    the certificate must match, as a browser going to https://<server_name>/ would."""
 
-    def __init__(self, path: Path, timeout: float) -> None:
-        super().__init__("localhost", timeout=timeout)
-        self._path = str(path)
+    def __init__(self, path: Path | tuple[str, int], timeout: float,
+                 tls: ssl.SSLContext | None = None, server_name: str = "localhost") -> None:
+        super().__init__(server_name, timeout=timeout)
+        self._path = path
+        self._tls = tls
+        self._server_name = server_name
 
     def connect(self) -> None:
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self._path)
+        if isinstance(self._path, tuple):
+            sock = socket.create_connection(self._path, self.timeout)
+        else:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(self.timeout)
+            sock.connect(str(self._path))
+        if self._tls is not None:
+            try:
+                sock = self._tls.wrap_socket(sock, server_hostname=self._server_name)
+            except BaseException:
+                sock.close()
+                raise
+        self.sock = sock
 
 
 def send(target: Path | tuple[str, int], method: str, path: str,
          headers: dict[str, str] | None = None, body: bytes | str | None = None,
-         timeout: float = DEFAULT_TIMEOUT) -> Response:
+         timeout: float = DEFAULT_TIMEOUT, tls: ssl.SSLContext | None = None,
+         server_name: str = "localhost") -> Response:
     """One HTTP/1.1 request on a new connection to ``target`` (a unix socket path, or a
-    ``(host, port)`` pair), the answer read in full."""
-    if isinstance(target, tuple):
-        connection: http.client.HTTPConnection = http.client.HTTPConnection(*target,
-                                                                            timeout=timeout)
+    ``(host, port)`` pair), the answer read in full. With ``tls`` (an ``ssl.SSLContext``) the
+    request goes in TLS to ``server_name``; a failed handshake raises the ``ssl.SSLError``
+    (e.g. ``ssl.SSLCertVerificationError``) a real client would get."""
+    if tls is not None:
+        connection: http.client.HTTPConnection = _UnixConnection(target, timeout, tls,
+                                                                 server_name)
+    elif isinstance(target, tuple):
+        connection = http.client.HTTPConnection(*target, timeout=timeout)
     else:
         connection = _UnixConnection(target, timeout)
     if isinstance(body, str):
@@ -143,6 +166,8 @@ def send(target: Path | tuple[str, int], method: str, path: str,
         raise CourseError(f"Nothing listens on {target}: the server is not running.",
                           "apply a configuration first (site.apply(...)); it starts nginx."
                           ) from None
+    except ssl.SSLError:
+        raise
     except (ConnectionError, TimeoutError, http.client.HTTPException) as error:
         raise CourseError(f"{method} {path} to {target} failed: {type(error).__name__}: {error}",
                           "look at site.error_log() for what nginx said.") from None
@@ -169,6 +194,11 @@ class Site:
     def socket(self) -> Path:
         """The unix socket ``{listen}`` stands for."""
         return self.files.socket
+
+    @property
+    def tls_socket(self) -> Path:
+        """The unix socket ``{tls}`` stands for (``listen {tls} ssl;``)."""
+        return self.files.tls_socket
 
     @property
     def port(self) -> int:
@@ -211,7 +241,7 @@ class Site:
         return nginx_service._nginx(binary, self.files, *options)
 
     def _filled(self, config: str, values: dict[str, object]) -> str:
-        if "{listen}" not in config and "{port}" not in config:
+        if "{listen}" not in config and "{port}" not in config and "{tls}" not in config:
             raise CourseError(
                 "This configuration has no `listen {listen};` (nor `listen {port};`), so the "
                 "course cannot reach your server.",
@@ -251,17 +281,26 @@ class Site:
         return self.socket
 
     def request(self, method: str, path: str, headers: dict[str, str] | None = None,
-                body: bytes | str | None = None, timeout: float = DEFAULT_TIMEOUT) -> Response:
-        """Send one request to your server (a new connection each time) and read the answer."""
+                body: bytes | str | None = None, timeout: float = DEFAULT_TIMEOUT,
+                tls: ssl.SSLContext | None = None, server_name: str = "localhost") -> Response:
+        """Send one request to your server (a new connection each time) and read the answer.
+        With ``tls`` (an ``ssl.SSLContext``): HTTPS to ``{tls}``, ``server_name`` sent as SNI
+        and Host, the certificate checked as ``tls`` says."""
         if not path.startswith("/"):
             raise CourseError(f"{path!r} is not a request path.",
                               "paths start with a slash, e.g. site.get('/index.html').")
+        if tls is not None:
+            return send(self.tls_socket, method, path, headers, body, timeout, tls,
+                        server_name)
         return send(self._target(), method, path, headers, body, timeout)
 
     def get(self, path: str, headers: dict[str, str] | None = None,
-            timeout: float = DEFAULT_TIMEOUT) -> Response:
-        """``GET path``: ``site.get("/")``, ``site.get("/", headers={"Host": "shop.test"})``."""
-        return self.request("GET", path, headers, timeout=timeout)
+            timeout: float = DEFAULT_TIMEOUT, tls: ssl.SSLContext | None = None,
+            server_name: str = "localhost") -> Response:
+        """``GET path``: ``site.get("/")``, ``site.get("/", headers={"Host": "shop.test"})``,
+        ``site.get("/", tls=ssl.create_default_context(cafile=ca))`` (HTTPS)."""
+        return self.request("GET", path, headers, timeout=timeout, tls=tls,
+                            server_name=server_name)
 
     # --- what it wrote ---
 

@@ -308,3 +308,41 @@ def test_a_grading_kernel_s_nginx_ends_with_the_kernel(build: str) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     pid, prefix = done.stdout.split()[-2:]
     assert not nginx._is_nginx(int(pid)) and not Path(prefix).exists()
+
+
+def test_tls_socket_serves_https_checked_against_a_private_ca(site: web.Site,
+                                                               tmp_path: Path) -> None:
+    import shutil
+    import ssl
+    import subprocess
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
+
+    if shutil.which("openssl") is None:
+        missing("the openssl program is not installed here")
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=test CA")
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", "site.key", "-out", "site.csr", "-subj", "/CN=localhost")
+    (tmp_path / "ext.cnf").write_text("subjectAltName=DNS:localhost\n")
+    openssl("x509", "-req", "-in", "site.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "site.crt", "-days", "2", "-extfile", "ext.cnf")
+    site.apply("""
+server { listen {listen}; return 301 https://$host$request_uri; }
+server {
+    listen {tls} ssl;
+    ssl_certificate {dir}/site.crt;
+    ssl_certificate_key {dir}/site.key;
+    location / { return 200 "$scheme $ssl_server_name\\n"; }
+}
+""", dir=tmp_path)
+    assert site.get("/a?b=1").headers["Location"] == "https://localhost/a?b=1"
+    trusting = ssl.create_default_context(cafile=tmp_path / "ca.crt")
+    assert site.get("/", tls=trusting).text == "https localhost\n"
+    with pytest.raises(ssl.SSLCertVerificationError):
+        site.get("/", tls=trusting, server_name="shop.test")
+    with pytest.raises(ssl.SSLCertVerificationError):
+        site.get("/", tls=ssl.create_default_context())  # the system's CAs do not know ours
+    site.stop()
+    assert not site.tls_socket.exists()

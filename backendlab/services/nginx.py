@@ -17,6 +17,7 @@ replacement, nothing else is touched)::
 
     {listen}  where the course reaches the server: unix:<instance>/site.sock
     {port}    127.0.0.1:<a free port>, only where a TCP port is the lesson (nginx refuses port 0)
+    {tls}     unix:<instance>/tls.sock, a second private socket for `listen {tls} ssl;`
     {root}    the instance's folder of static files
     {logs}    the instance's log folder ({logs}/access.log is what Site.access_log() reads)
 
@@ -183,6 +184,11 @@ class Files:
         return self.prefix / "site.sock"
 
     @property
+    def tls_socket(self) -> Path:
+        """What ``{tls}`` stands for: a second socket, for ``listen {tls} ssl;``."""
+        return self.prefix / "tls.sock"
+
+    @property
     def health(self) -> Path:
         """The course's own readiness server."""
         return self.prefix / "health.sock"
@@ -246,11 +252,12 @@ def port(name: str) -> int:
 
 
 def fill(name: str, text: str, values: dict[str, object] | None = None) -> str:
-    """The learner's text with ``{listen}``, ``{root}``, ``{logs}``, ``{cache}``, ``{port}`` and
-    the given ``values`` filled in. Plain replacement: nginx's own braces and regexes are left
-    alone."""
+    """The learner's text with ``{listen}``, ``{tls}``, ``{root}``, ``{logs}``, ``{cache}``,
+    ``{port}`` and the given ``values`` filled in. Plain replacement: nginx's own braces and
+    regexes are left alone."""
     where = files(name)
-    words: dict[str, object] = {"listen": f"unix:{where.socket}", "root": where.root,
+    words: dict[str, object] = {"listen": f"unix:{where.socket}",
+                                "tls": f"unix:{where.tls_socket}", "root": where.root,
                                 "logs": where.logs, "cache": where.prefix / "cache",
                                 **(values or {})}
     if "{port}" in text:
@@ -450,7 +457,7 @@ def _remove_stale(where: Files) -> None:
     for orphan in _orphans(where):  # workers of a killed master still hold the sockets
         os.kill(orphan, signal.SIGKILL)
         _wait_gone(orphan)
-    for leftover in (where.pid, where.socket, where.health):
+    for leftover in (where.pid, where.socket, where.tls_socket, where.health):
         leftover.unlink(missing_ok=True)
 
 
@@ -690,7 +697,7 @@ def _stop(where: Files) -> bool:
         if not _wait_gone(pid):
             os.kill(pid, signal.SIGKILL)
             _wait_gone(pid)
-    for leftover in (where.pid, where.socket, where.health):
+    for leftover in (where.pid, where.socket, where.tls_socket, where.health):
         leftover.unlink(missing_ok=True)
     return running
 
