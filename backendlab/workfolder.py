@@ -4,7 +4,9 @@
 ``./course release`` regenerates it. A learner who typed answers there would block the next
 ``git pull`` (or lose the work to it). So the learner works in ``work/<unit>/`` inside the course
 folder instead: git ignores it (``.gitignore``), JupyterLab's file browser shows it, and it
-survives ``git pull``. ``$BACKENDLAB_WORK_DIR`` moves it (the tests use that).
+survives ``git pull``. ``$BACKENDLAB_WORK_DIR`` moves it (the tests use that). The start-here
+notebook is copied too (``work/00-start-here.ipynb``, which ``./course lab`` opens): running it
+changes its outputs, and a changed course file is what makes ``git pull`` refuse.
 
 The rules, in :func:`prepare`:
 
@@ -33,6 +35,7 @@ from .paths import course_root
 
 VERSIONS = ".course-versions.json"  # {"<unit>/<file>": sha256 of the course version given}
 UPDATE_MARK = ".course-update-"
+START_HERE = "00-start-here.ipynb"  # notebooks/ holds it; the learner runs their copy in work/
 RESTORED_MARK = ".from-archive-"
 
 
@@ -107,25 +110,29 @@ def prepare(unit: str | None = None, *, release: Path | None = None,
         raise CourseError(f"There is no unit called {unit!r}.",
                           f"use one of: {', '.join(names)}.")
     _writable(work)
+    files = [(source, source.relative_to(release).as_posix())
+             for name in ([unit] if unit else names)
+             for source in sorted((release / name).rglob("*"))
+             if source.is_file() and ".ipynb_checkpoints" not in source.parts]
+    start_here = release.parent / "notebooks" / START_HERE
+    if unit is None and start_here.is_file():  # run from here, it never dirties git's copy
+        files.insert(0, (start_here, START_HERE))
     versions, done = _read_versions(work), Prepared()
-    for name in [unit] if unit else names:
-        for source in sorted(p for p in (release / name).rglob("*") if p.is_file()
-                             and ".ipynb_checkpoints" not in p.parts):
-            relative = source.relative_to(release).as_posix()
-            target, course_version = work / relative, _sha256(source)
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(source.read_bytes())
-                done.copied.append(target)
-            elif versions.get(relative) not in (None, course_version) \
-                    and _sha256(target) != course_version:
-                # The course changed this file since the learner got it: theirs stays.
-                update = _beside(target, UPDATE_MARK)
-                update.write_bytes(source.read_bytes())
-                done.updates.append(update)
-                done.notices.append(f"The course updated {relative}: your notebook is unchanged; "
-                                    f"the new version is beside it as {update.name}.")
-            versions[relative] = course_version
+    for source, relative in files:
+        target, course_version = work / relative, _sha256(source)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+            done.copied.append(target)
+        elif versions.get(relative) not in (None, course_version) \
+                and _sha256(target) != course_version:
+            # The course changed this file since the learner got it: theirs stays.
+            update = _beside(target, UPDATE_MARK)
+            update.write_bytes(source.read_bytes())
+            done.updates.append(update)
+            done.notices.append(f"The course updated {relative}: your notebook is unchanged; "
+                                f"the new version is beside it as {update.name}.")
+        versions[relative] = course_version
     _write_versions(work, versions)
     return done
 

@@ -149,3 +149,13 @@ def test_the_doctor_reports_the_work_folder(tmp_path: Path, monkeypatch) -> None
     monkeypatch.setenv("BACKENDLAB_WORK_DIR", "/proc/backendlab-work")  # nobody writes there
     check = doctor.check_work_folder()
     assert not check.ok and "not writable" in check.found and "BACKENDLAB_WORK_DIR" in check.fix
+
+
+def test_the_learner_runs_their_own_copy_of_start_here(course, tmp_path: Path) -> None:
+    """Running start-here changes its outputs: in git's copy that would block `git pull`."""
+    release, work = course
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy2(ROOT / "notebooks" / "00-start-here.ipynb", tmp_path / "notebooks")
+    done = workfolder.prepare(release=release, work=work)
+    assert work / "00-start-here.ipynb" in done.copied
+    assert workfolder.prepare(UNIT, release=release, work=work).copied == []
