@@ -17,7 +17,7 @@ API tokens, as the Assignments tab does: the contents API to write answers, nbgr
 the solution, one the stub as fetched, one a cheat (copy the solution from the instructor's
 ``source/``, rewrite the gradebook, overwrite the other students' work); the grades must be
 6 / 0 / 0, and no student may read another's work, the instructor's ``source/`` or gradebook,
-or reach another student's Redis.
+or reach another student's Redis or PostgreSQL.
 
 Needs root (to create users and run the hub), ``useradd``/``userdel``, ``setpriv``, Debian's
 system Python with ``venv``, ``redis-server`` and ``bwrap``: skipped here without them, failed
@@ -340,9 +340,10 @@ def hub() -> Iterator[Hub]:
                 os.killpg(running.process.pid, signal.SIGKILL)
         for user in users:
             if (base / "home" / user).exists():  # servers a user started (Redis) go first
-                with contextlib.suppress(Exception):
-                    running.run_as(user, str(running.prefix / "bin" / "python"), "-m",
-                                   "backendlab", "redis", "stop", check=False)
+                for server in ("redis", "postgres"):
+                    with contextlib.suppress(Exception):
+                        running.run_as(user, str(running.prefix / "bin" / "python"), "-m",
+                                       "backendlab", server, "stop", check=False)
             remove_user(user)
         shutil.rmtree(base, ignore_errors=True)
         seconds["total"] = time.monotonic() - started
@@ -495,6 +496,46 @@ def test_no_student_reaches_another_students_redis(hub: Hub) -> None:
         attempt
     hub.run_as(ada, python, "-m", "backendlab", "redis", "stop")
 
+
+
+def a_server_of(pid: int, uid: int) -> bool:
+    """Is ``pid`` a PostgreSQL or Redis server process of the user ``uid``?"""
+    try:
+        process = psutil.Process(pid)
+        return process.uids().real == uid and process.name() in ("postgres", "redis-server")
+    except psutil.Error:
+        return False
+
+
+def test_no_student_reaches_another_students_postgresql(hub: Hub) -> None:
+    """The private PostgreSQL listens only on a unix socket in its owner's 0700 runtime folder
+    (loopback ports would be open to every user of the machine)."""
+    from tests.test_binder import postgres_bindir  # noqa: PLC0415
+
+    if postgres_bindir() is None:
+        missing("PostgreSQL's programs are missing (apt-get install postgresql)")
+    ada, bo = list(STUDENTS)[:2]
+    python = str(hub.prefix / "bin" / "python")
+    url = hub.run_as(ada, python, "-m", "backendlab", "postgres", "start").stdout.strip()
+    sockets = Path(urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["host"][0])
+    try:
+        connect = ("import sys, psycopg; psycopg.connect(host=sys.argv[1], user='backendlab', "
+                   "dbname='postgres', passfile=sys.argv[2]).close(); print('connected')")
+        passfile = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["passfile"][0]
+        assert hub.run_as(ada, python, "-c", connect, str(sockets), passfile).stdout.strip() \
+            == "connected"
+        runtime = sockets.parent
+        assert runtime.stat().st_uid == pwd.getpwnam(ada).pw_uid
+        assert runtime.stat().st_mode & 0o777 == 0o700
+        attempt = hub.run_as(bo, python, "-c", connect, str(sockets), passfile, check=False)
+        assert attempt.returncode != 0 and "connected" not in attempt.stdout, attempt
+        assert "Permission denied" in attempt.stderr, attempt.stderr[-500:]
+        uid = pwd.getpwnam(ada).pw_uid
+        listening = [c.laddr for c in psutil.net_connections("inet")
+                     if c.status == psutil.CONN_LISTEN and c.pid and a_server_of(c.pid, uid)]
+        assert listening == [], f"{ada}'s PostgreSQL listens on TCP: {listening}"
+    finally:
+        hub.run_as(ada, python, "-m", "backendlab", "postgres", "stop")
 
 # --- beyond one machine: Zero to JupyterHub ------------------------------------------------
 # No cluster here: deploy/zero-to-jupyterhub/values.yaml is validated against the chart's
