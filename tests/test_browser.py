@@ -1,10 +1,11 @@
 """The learner's flow in a real browser: README's `./course lab`, driven by headless Chromium.
 
-A learner's copy of the course (what `backendlab export-student` writes) is served by
-`./course lab` on a free loopback port. Chromium then opens the start-here notebook, runs all
-its cells and sees the service checks succeed; opens a released exercise, clicks Validate and
-sees the failing test; cannot delete a test cell; writes an answer, validates again and sees
-it pass. Screenshots of each step are kept in `.artifacts/browser/` for a person to look at.
+A learner's copy of the course (what `backendlab export-student` writes, as a git clone) is
+served by `./course lab` on a free loopback port. Chromium then opens the start-here notebook
+(the learner's copy in the work folder), runs all its cells and sees the service checks
+succeed; opens an exercise in the work folder, clicks Validate and sees the failing test;
+cannot delete a test cell; writes an answer, validates again and sees it pass. The answer is
+saved in the work folder, and `git status` of the course stays clean. Screenshots of each step are kept in `.artifacts/browser/` for a person to look at.
 
 Uses Debian's chromium (installed by `.ci/run`) through playwright, without playwright's own
 browser download.
@@ -13,6 +14,7 @@ browser download.
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +30,7 @@ CHROMIUM = next((Path(p) for p in ("/usr/lib/chromium/chromium", "/usr/bin/chrom
                  if Path(p).exists()), None)
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--no-first-run"]
-EXERCISE = "release/00-orientation/02-redis-warmup.ipynb"
+EXERCISE = "work/00-orientation/02-redis-warmup.ipynb"
 ANSWER = '''def count_view(r, prefix, page, window_seconds):
     key = f"{prefix}views:{page}"
     views = r.incr(key)
@@ -39,13 +41,16 @@ ANSWER = '''def count_view(r, prefix, page, window_seconds):
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
 
 
+def git(course: Path, *command: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=learner", "-c", "user.email=learner@localhost",
+                           *command], cwd=course, check=True, capture_output=True,
+                          text=True).stdout
+
+
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`./course lab` serving a learner's copy of the course; yields its base URL."""
-    if CHROMIUM is None:
-        missing("Chromium is not installed (Debian: sudo apt-get install chromium)")
-    scratch = tmp_path_factory.mktemp("browser")
-    course = scratch / "course"
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A learner's copy of the course, committed to git as a clone would be."""
+    course = tmp_path_factory.mktemp("browser") / "course"
     student_copy.export_student_copy(ROOT, course)
     # The copy uses the environment `./course` already made here. `./course` reinstalls when
     # pyproject.toml is newer than the environment; that would point our environment at the
@@ -56,8 +61,24 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (course / ".venv").symlink_to(ROOT / ".venv")
     before = installed.stat().st_mtime - 1
     os.utime(course / "pyproject.toml", (before, before))
-    with course_lab(course, scratch) as base:
-        yield base
+    git(course, "init", "--quiet")
+    git(course, "add", "--all")
+    git(course, "commit", "--quiet", "-m", "the course")
+    return course
+
+
+@pytest.fixture(scope="module")
+def lab(course: Path) -> Iterator[str]:
+    """`./course lab` serving the learner's copy of the course; yields its base URL."""
+    if CHROMIUM is None:
+        missing("Chromium is not installed (Debian: sudo apt-get install chromium)")
+    moved = os.environ.pop("BACKENDLAB_WORK_DIR", None)  # the learner's: work/ in the course
+    try:
+        with course_lab(course, course.parent) as base:
+            yield base
+    finally:
+        if moved is not None:
+            os.environ["BACKENDLAB_WORK_DIR"] = moved
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +142,8 @@ def validate(page: "sync_api.Page", panel: "sync_api.Locator", screenshot: str) 
     return text
 
 
-def test_learner_flow_in_a_real_browser(page: "sync_api.Page", lab: str) -> None:
-    start_here = open_notebook(page, lab, "notebooks/00-start-here.ipynb")
+def test_learner_flow_in_a_real_browser(page: "sync_api.Page", lab: str, course: Path) -> None:
+    start_here = open_notebook(page, lab, "work/00-start-here.ipynb")
     page.screenshot(path=SCREENSHOTS / "01-start-here-opened.png")
 
     run_all_cells(page, start_here)
@@ -157,3 +178,5 @@ def test_learner_flow_in_a_real_browser(page: "sync_api.Page", lab: str) -> None
 
     passed = validate(page, exercise, "05-validate-passes.png")
     assert "Success! Your notebook passes all the tests." in passed
+    assert "r.incr(key)" in (course / EXERCISE).read_text()  # saved in the work folder
+    assert git(course, "status", "--porcelain") == ""  # `git pull` can update the course
