@@ -94,10 +94,14 @@ def _run_tests(path: Path, timeout: int) -> dict[str, bool]:
 def notebook_progress(path: Path, course_version: Path, *, timeout: int = 300,
                       cache: dict | None = None) -> NotebookProgress:
     """Progress of the learner's notebook ``path``, compared with the course's ``course_version``."""
-    mine = nbformat.read(path, as_version=4)
+    result = NotebookProgress(path.parent.name, path.name)
+    try:
+        mine = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as error:  # e.g. a half-written or hand-edited file
+        result.problem = f"could not read it ({type(error).__name__}); open it in JupyterLab"
+        return result
     given = _answers(nbformat.read(course_version, as_version=4)) if course_version.exists() else {}
     labels, answers = _labels(mine), _answers(mine)
-    result = NotebookProgress(path.parent.name, path.name)
     tests = [_nbgrader(c)["grade_id"] for c in mine.cells
              if c.cell_type == "code" and _nbgrader(c).get("grade")
              and not _nbgrader(c).get("solution")]

@@ -71,3 +71,14 @@ def test_progress_of_an_untouched_and_a_solved_unit(sql_backend: str, tmp_path: 
     again = {r.name: r for r in progress.unit_progress(UNIT, release=release, work=work)}
     assert list(again["02-redis-warmup.ipynb"].exercises.values()) == [False]
     assert all(again["01-sql-warmup.ipynb"].exercises.values())
+
+
+def test_a_broken_notebook_is_named_not_a_traceback(tmp_path: Path) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(ROOT / "release" / UNIT, release / UNIT)
+    work = tmp_path / "work"
+    workfolder.prepare(UNIT, release=release, work=work)
+    (work / UNIT / "01-sql-warmup.ipynb").write_text('{"cells": [')  # a half-written file
+    results = progress.unit_progress(UNIT, release=release, work=work)
+    assert "could not read it" in results[0].problem and results[1].problem == ""
+    assert "could not read it" in progress.table(results)
