@@ -17,6 +17,7 @@ Reflections are read by a person, not tested: they show as "written" or "not yet
 import hashlib
 import json
 import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,8 +87,9 @@ def _run_tests(path: Path, timeout: int) -> dict[str, bool]:
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
+    # The kernel's own log (a warning about TCP) would land in the learner's cell as stderr.
     client.execute(env={**os.environ, "NBGRADER_VALIDATING": "1",
-                        "NBGRADER_EXECUTION": "validate"})
+                        "NBGRADER_EXECUTION": "validate"}, stderr=subprocess.DEVNULL)
     return graded_cell_results(notebook)
 
 
