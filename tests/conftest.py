@@ -25,6 +25,7 @@ def pytest_configure(config: pytest.Config) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="bl-tests-", dir="/tmp"))  # short: socket paths
     os.environ["BACKENDLAB_DATA_DIR"] = str(scratch / "data")
     os.environ["BACKENDLAB_RUNTIME_DIR"] = str(scratch / "run")
+    os.environ["BACKENDLAB_WORK_DIR"] = str(scratch / "work")  # not the learner's work/ here
     os.environ["BACKENDLAB_SCALE"] = "small"
     os.environ["PLOOMBER_STATS_ENABLED"] = "false"
     os.environ.pop("BACKENDLAB_DATABASE_URL", None)

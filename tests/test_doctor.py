@@ -46,7 +46,7 @@ def test_every_check_runs_and_the_report_names_the_sqlite_version():
     results = doctor.checks()
     assert [check.name for check in results] == [
         "Python", "Environment", "SQLite", "Shop dataset", "PostgreSQL", "Redis", "nginx",
-        "Shell sandbox", "nbgrader", "alembic",
+        "Shell sandbox", "nbgrader", "alembic", "Work folder",
     ]
     text = doctor.report(results)
     assert text.startswith("Backend Lab doctor: is this machine ready for the course?")
