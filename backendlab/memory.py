@@ -56,6 +56,37 @@ def redis_rows() -> list[Row]:
     return rows or [("redis-server", None)]
 
 
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """(processes, RSS) of a process and everything it forked (nginx's workers, uvicorn's)."""
+    try:
+        parent = psutil.Process(pid)
+        processes = [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0, 0
+    return len(processes), sum(_rss(process) for process in processes)
+
+
+def _processes(count: int) -> str:
+    return "1 process" if count == 1 else f"{count} processes"
+
+
+def web_rows() -> list[Row]:
+    """One row per private nginx and per shop app that runs (unit 4 on), found through the pid
+    files their managers keep in the runtime folder; none when nothing runs."""
+    rows: list[Row] = []
+    for pidfile in sorted(runtime_dir().glob("nginx-*/nginx.pid")):
+        pid = read_number(pidfile)
+        if pid and process_runs(pid, "nginx"):
+            count, size = _tree_rss(pid)
+            rows.append((f"nginx ({pidfile.parent.name.removeprefix('nginx-')}, {_processes(count)})", size))
+    for pidfile in sorted(runtime_dir().glob("app-*.pid")):
+        pid = read_number(pidfile)
+        if pid and process_runs(pid, "backendlab.services.shop_app"):
+            count, size = _tree_rss(pid)
+            rows.append((f"shop app ({pidfile.stem.removeprefix('app-')}, {_processes(count)})", size))
+    return rows
+
+
 def postgres_row() -> Row:
     """The private PostgreSQL: its postmaster (pid from ``postmaster.pid`` in the cluster
     folder) plus every process it forked (one per connection, and background workers).
@@ -126,7 +157,7 @@ def usage() -> list[Row]:
     """What the course holds in memory now (this kernel, the private servers, their total),
     the dataset files on disk, and the memory still available, as (what, bytes) rows."""
     processes: list[Row] = [(KERNEL, _rss(psutil.Process(os.getpid()))),
-                            *redis_rows(), postgres_row()]
+                            *redis_rows(), postgres_row(), *web_rows()]
     total = sum(size for _, size in processes if size)
     folder = data_dir()
     return [*processes, (TOTAL, total),

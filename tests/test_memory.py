@@ -93,3 +93,20 @@ def test_sizes_read_well(size: int | None, text: str) -> None:
 def test_table_aligns_the_sizes() -> None:
     lines = memory.table([("a", 1_000_000), ("a longer name", None)]).splitlines()
     assert lines == ["a" + " " * 21 + "1 MB", "a longer name  not running"]
+
+
+def test_a_private_nginx_and_a_shop_app_are_measured() -> None:
+    from backendlab import web  # noqa: PLC0415
+
+    site, app = web.nginx("memtest"), web.app("memtest", kind="stdlib")
+    try:
+        site.apply("server { listen {listen}; location / { return 204; } }")
+        rows = dict(memory.web_rows())
+        nginx_row = next(name for name in rows if name.startswith("nginx (memtest, "))
+        app_row = next(name for name in rows if name.startswith("shop app (memtest"))
+        assert rows[nginx_row] > 1_000_000 and rows[app_row] > 1_000_000
+        assert "processes)" in nginx_row  # the master and its worker(s)
+    finally:
+        site.stop()
+        app.stop()
+    assert not any("memtest" in name for name, _ in memory.web_rows())
