@@ -192,10 +192,8 @@ def build_environment() -> Path:
 
     Built once per pyproject.toml in a world-readable cache (``CACHE``), like pip's cache:
     the first run takes a minute or two, later ones seconds. The course package is installed
-    editable (as ``./course`` and Binder's postBuild do) from a copy refreshed at every run,
-    so the environment always runs this checkout's ``backendlab``. (Installed non-editable,
-    grading kernels die at start: ``grading.kernel.python_folders`` keeps the package's
-    parent folder out of the sandbox, and that is then site-packages.)"""
+    as README's hub recipe installs it (not editable: into site-packages), again at every run,
+    so the environment always runs this checkout's ``backendlab``."""
     key = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()
                          + SYSTEM_PYTHON.resolve().name.encode()).hexdigest()[:16]
     home = CACHE / key
@@ -213,13 +211,19 @@ def build_environment() -> Path:
                     ignore=shutil.ignore_patterns("__pycache__"))
     done = prefix / ".installed"
     if done.exists():
+        refreshed = subprocess.run([str(prefix / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                                    "--disable-pip-version-check", "--no-deps", "--force-reinstall",
+                                    str(source)], capture_output=True, text=True,
+                                   timeout=STEP_TIMEOUT, check=False)
+        if refreshed.returncode != 0:
+            pytest.fail(f"installing this checkout's backendlab failed:\n{refreshed.stderr[-3000:]}")
         return prefix
     shutil.rmtree(prefix, ignore_errors=True)
     subprocess.run([str(SYSTEM_PYTHON), "-m", "venv", str(prefix)], check=True, timeout=120)
     pins = dev_pins("jupyterhub", "configurable-http-proxy")
     assert len(pins) == 2, "pyproject.toml's dev extra must pin jupyterhub and the proxy"
     installed = subprocess.run([str(prefix / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                                "--disable-pip-version-check", "-e", str(source), *pins],
+                                "--disable-pip-version-check", str(source), *pins],
                                capture_output=True, text=True, timeout=STEP_TIMEOUT, check=False)
     if installed.returncode != 0:
         pytest.fail(f"building the class's environment failed:\n{installed.stderr[-3000:]}")

@@ -116,7 +116,10 @@ def python_folders(course: Path) -> list[Path]:
     package = Path(backendlab.__file__).resolve().parent
     candidates = [Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent,
                   package, *(Path(entry) for entry in sys.path if entry)]
-    protected = [course, package.parent]
+    # Installed editable (./course, Binder), the package's parent is a checkout, maybe the
+    # course folder itself: keep it out. Installed normally, it is site-packages: needed.
+    checkout = package.parent if (package.parent / "pyproject.toml").exists() else None
+    protected = [course, *([checkout] if checkout else [])]
     folders: list[Path] = []
     for candidate in candidates:
         try:
