@@ -346,3 +346,20 @@ server {
         site.get("/", tls=ssl.create_default_context())  # the system's CAs do not know ours
     site.stop()
     assert not site.tls_socket.exists()
+
+
+def test_stop_all_stops_what_this_kernel_started_and_nothing_else() -> None:
+    from backendlab import web  # noqa: PLC0415
+
+    other = web.Site("not-mine")  # started by someone else: not through web.nginx here
+    other.apply("server { listen {listen}; location / { return 204; } }")
+    mine, app = web.nginx("stop-all-test"), web.app("stop-all-test", kind="stdlib")
+    mine.apply("server { listen {listen}; location / { return 204; } }")
+    try:
+        stopped = web.stop_all()
+        assert "nginx stop-all-test" in stopped and "app stop-all-test" in stopped
+        assert mine.pid is None and other.pid is not None
+    finally:
+        other.stop()
+        mine.stop()
+        app.stop()
