@@ -1,0 +1,172 @@
+"""Charts of live measurements: a picture where a learner would rather look than read.
+
+A lesson measures a sweep (the table grows, the page gets deeper, one more index) and shows it
+as one chart. Every chart is drawn from numbers measured in the notebook just now, never from
+stored ones, and never graded. Each chart also prints its numbers as text (screen readers,
+logs, a terminal). Under nbgrader a sweep measures only a few points and nothing is drawn:
+nobody looks at the picture then, and a class of 60 would pay every point 60 times.
+"""
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from .errors import CourseError
+from .timing import readable, under_nbgrader
+
+Point = TypeVar("Point")
+
+# Okabe-Ito: told apart with every common colour-vision deficiency; markers and line styles
+# tell series apart in greyscale too.
+COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+LINESTYLES = ("-", "--", "-.", ":", "-", "--", "-.")
+GRADED_NOTE = "one cold run per point while nbgrader graded: not a measurement"
+
+
+def points_to_measure(points: Sequence[Point], when_graded: int = 2) -> list[Point]:
+    """All ``points``; under nbgrader only ``when_graded`` of them, spread evenly, the first and
+    the last kept, in their order (a sweep that builds state point by point still ends where
+    the full sweep ends)."""
+    points = list(points)
+    if not points:
+        raise CourseError("a sweep was given no points to measure",
+                          "pass at least one point, e.g. sweep([1_000, 10_000, 100_000], time_at)")
+    if not under_nbgrader() or len(points) <= when_graded:
+        return points
+    if when_graded <= 1:
+        return points[-1:]
+    step = (len(points) - 1) / (when_graded - 1)
+    return [points[round(number * step)] for number in range(when_graded)]
+
+
+def sweep(points: Sequence[Point], measure_at: Callable[[Point], float],
+          when_graded: int = 2) -> list[tuple[Point, float]]:
+    """``[(point, measure_at(point)), …]`` for each point, in order — fewer points under
+    nbgrader (see ``points_to_measure``), so the notebook does not decide how cheap to be."""
+    return [(point, measure_at(point)) for point in points_to_measure(points, when_graded)]
+
+
+def _pyplot():
+    import matplotlib  # noqa: PLC0415 — importing matplotlib costs half a second: only when drawing
+
+    if "MPLBACKEND" not in os.environ and not _in_notebook():
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    return plt
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython  # noqa: PLC0415
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _time_scale(largest_seconds: float) -> tuple[float, str]:
+    """Seconds -> the unit ``readable`` would pick for the largest value, so axis and text agree."""
+    if largest_seconds < 1e-3:
+        return 1e6, "µs"
+    if largest_seconds < 1:
+        return 1e3, "ms"
+    return 1.0, "s"
+
+
+def _value_text(value: float, seconds: bool, unit: str) -> str:
+    if seconds:
+        return readable(value)
+    return f"{value:,.0f}{unit}" if float(value).is_integer() else f"{value:,.3g}{unit}"
+
+
+def _title(measured: str) -> str:
+    return f"{measured}\n(on this machine, just now)"
+
+
+def _check_series(series: Mapping[str, Sequence[tuple[float, float]]]) -> None:
+    if not series or not any(series.values()):
+        raise CourseError("a chart was given no measurements to draw",
+                          "pass a dict of series, each a list of (x, value) pairs, e.g. "
+                          "{'full scan': sweep(sizes, scan_time)}")
+
+
+def summary(series: Mapping[str, Sequence[tuple[float, float]]], *, measured: str,
+            x_label: str, seconds: bool = True, unit: str = "") -> str:
+    """The chart's numbers as text: the title, then one line per series."""
+    _check_series(series)
+    lines = [f"{measured} (on this machine, just now"
+             + (f"; {GRADED_NOTE})" if under_nbgrader() else ")")]
+    for label, points in series.items():
+        values = ", ".join(f"{x:,} → {_value_text(y, seconds, unit)}" for x, y in points)
+        lines.append(f"  {label} — {x_label}: {values}")
+    return "\n".join(lines)
+
+
+def line_chart(series: Mapping[str, Sequence[tuple[float, float]]], *, measured: str,
+               x_label: str, y_label: str = "time", seconds: bool = True, unit: str = "",
+               log_x: bool = False):
+    """One line per series of ``(x, value)`` points; returns the matplotlib Figure.
+
+    ``measured`` says what was timed (the title adds "on this machine, just now"); ``x_label``
+    names the x axis with its unit; values are seconds (shown in µs/ms/s) unless
+    ``seconds=False``, then ``unit`` names them. Prints the same numbers as text first. Under
+    nbgrader prints only the text and returns None.
+    """
+    print(summary(series, measured=measured, x_label=x_label, seconds=seconds, unit=unit))
+    if under_nbgrader():
+        return None
+    plt = _pyplot()
+    largest = max((y for points in series.values() for _, y in points), default=0.0)
+    scale, scale_unit = _time_scale(largest) if seconds else (1.0, unit.strip())
+    figure, axes = plt.subplots(figsize=(7, 3.8))
+    for number, (label, points) in enumerate(series.items()):
+        xs = [x for x, _ in points]
+        ys = [y * scale for _, y in points]
+        axes.plot(xs, ys, label=label, color=COLOURS[number % len(COLOURS)],
+                  marker=MARKERS[number % len(MARKERS)],
+                  linestyle=LINESTYLES[number % len(LINESTYLES)], linewidth=2)
+    if log_x:
+        axes.set_xscale("log")
+    axes.set_ylim(bottom=0)
+    axes.set_xlabel(x_label)
+    axes.set_ylabel(f"{y_label} ({scale_unit})" if scale_unit else y_label)
+    axes.set_title(_title(measured), fontsize="medium")
+    axes.grid(True, color="#dddddd", linewidth=0.6)
+    axes.legend(frameon=False, fontsize="small")
+    figure.tight_layout()
+    plt.close(figure)  # shown once, by the cell's value
+    return figure
+
+
+def bar_chart(bars: Mapping[str, float], *, measured: str, y_label: str = "time",
+              seconds: bool = True, unit: str = ""):
+    """One bar per label, drawn to scale with its value written on it; returns the Figure.
+    Same conventions as ``line_chart`` (text first; nothing drawn under nbgrader)."""
+    if not bars:
+        raise CourseError("a bar chart was given no measurements to draw",
+                          "pass a dict {label: value}, e.g. {'no index': 0.21, '4 indexes': 0.94}")
+    lines = [f"{measured} (on this machine, just now"
+             + (f"; {GRADED_NOTE})" if under_nbgrader() else ")")]
+    lines += [f"  {label}: {_value_text(value, seconds, unit)}" for label, value in bars.items()]
+    print("\n".join(lines))
+    if under_nbgrader():
+        return None
+    plt = _pyplot()
+    scale, scale_unit = _time_scale(max(bars.values())) if seconds else (1.0, unit.strip())
+    figure, axes = plt.subplots(figsize=(7, 0.45 * len(bars) + 1.4))
+    labels = list(bars)
+    values = [bars[label] * scale for label in labels]
+    colours = [COLOURS[number % len(COLOURS)] for number in range(len(labels))]
+    axes.barh(labels, values, color=colours)
+    axes.invert_yaxis()
+    for row, label in enumerate(labels):
+        axes.text(values[row], row, " " + _value_text(bars[label], seconds, unit), va="center",
+                  fontsize="small")
+    axes.set_xlim(0, max(values) * 1.2 or 1)
+    axes.set_xlabel(f"{y_label} ({scale_unit})" if scale_unit else y_label)
+    axes.set_title(_title(measured), fontsize="medium")
+    figure.tight_layout()
+    plt.close(figure)
+    return figure
