@@ -40,11 +40,21 @@ def points_to_measure(points: Sequence[Point], when_graded: int = 2) -> list[Poi
     return [points[round(number * step)] for number in range(when_graded)]
 
 
-def sweep(points: Sequence[Point], measure_at: Callable[[Point], float],
-          when_graded: int = 2) -> list[tuple[Point, float]]:
-    """``[(point, measure_at(point)), …]`` for each point, in order — fewer points under
-    nbgrader (see ``points_to_measure``), so the notebook does not decide how cheap to be."""
-    return [(point, measure_at(point)) for point in points_to_measure(points, when_graded)]
+def sweep(points: Sequence[Point], measure_at: Mapping[str, Callable[[Point], float]],
+          when_graded: int = 2) -> dict[str, list[tuple[Point, float]]]:
+    """``{label: [(point, measure(point)), …]}``: each series measured at each point, point by
+    point in order (so a measurement may build on the state the previous point left) — fewer
+    points under nbgrader (see ``points_to_measure``), so the notebook does not decide how cheap
+    to be. The result is what ``line_chart`` draws."""
+    if not measure_at:
+        raise CourseError("a sweep was given nothing to measure",
+                          "pass a dict {label: function of the point}, e.g. "
+                          "{'full scan': scan_time, 'index search': search_time}")
+    series: dict[str, list[tuple[Point, float]]] = {label: [] for label in measure_at}
+    for point in points_to_measure(points, when_graded):
+        for label, measure in measure_at.items():
+            series[label].append((point, measure(point)))
+    return series
 
 
 def _pyplot():
@@ -167,6 +177,43 @@ def bar_chart(bars: Mapping[str, float], *, measured: str, y_label: str = "time"
     axes.set_xlim(0, max(values) * 1.2 or 1)
     axes.set_xlabel(f"{y_label} ({scale_unit})" if scale_unit else y_label)
     axes.set_title(_title(measured), fontsize="medium")
+    figure.tight_layout()
+    plt.close(figure)
+    return figure
+
+
+def histogram(values: Sequence[float], *, measured: str, x_label: str = "time",
+              seconds: bool = True, unit: str = "", marks: Mapping[str, float] | None = None,
+              bins: int = 40, log_y: bool = False):
+    """How ``values`` are spread: a histogram, with each of ``marks`` ({label: value}, e.g.
+    the mean and the p95) drawn as a labelled vertical line; returns the Figure. Same
+    conventions as ``line_chart``: prints the count, range and marks as text first; nothing
+    drawn under nbgrader. ``log_y`` keeps a long tail's few values visible beside the peak."""
+    if not values:
+        raise CourseError("a histogram was given no values to draw",
+                          "pass the measured values, e.g. [r.latency for r in requests]")
+    marks = dict(marks or {})
+    shown = ", ".join(f"{label} {_value_text(value, seconds, unit)}" for label, value in marks.items())
+    print(f"{measured} (on this machine, just now): {len(values):,} values from "
+          f"{_value_text(min(values), seconds, unit)} to {_value_text(max(values), seconds, unit)}"
+          + (f"; {shown}" if shown else ""))
+    if under_nbgrader():
+        return None
+    plt = _pyplot()
+    scale, scale_unit = _time_scale(max(values)) if seconds else (1.0, unit.strip())
+    figure, axes = plt.subplots(figsize=(7, 3.8))
+    axes.hist([value * scale for value in values], bins=bins, color=COLOURS[0], alpha=0.85)
+    for number, (label, value) in enumerate(marks.items(), start=1):
+        axes.axvline(value * scale, color=COLOURS[number % len(COLOURS)],
+                     linestyle=LINESTYLES[number % len(LINESTYLES)], linewidth=2,
+                     label=f"{label}: {_value_text(value, seconds, unit)}")
+    if log_y:
+        axes.set_yscale("log")
+    axes.set_xlabel(f"{x_label} ({scale_unit})" if scale_unit else x_label)
+    axes.set_ylabel("how many (log scale)" if log_y else "how many")
+    axes.set_title(_title(measured), fontsize="medium")
+    if marks:
+        axes.legend(frameon=False, fontsize="small")
     figure.tight_layout()
     plt.close(figure)
     return figure

@@ -7,14 +7,18 @@ from backendlab.errors import CourseError
 
 
 def test_a_sweep_measures_every_point_in_order() -> None:
-    assert charts.sweep([1, 10, 100], lambda n: n / 1000) == [(1, 0.001), (10, 0.01), (100, 0.1)]
+    order = []
+    result = charts.sweep([1, 10, 100], {"a": lambda n: order.append(("a", n)) or n / 1000,
+                                         "b": lambda n: order.append(("b", n)) or n / 100})
+    assert result == {"a": [(1, 0.001), (10, 0.01), (100, 0.1)], "b": [(1, 0.01), (10, 0.1), (100, 1.0)]}
+    assert order == [("a", 1), ("b", 1), ("a", 10), ("b", 10), ("a", 100), ("b", 100)]  # point by point
 
 
 def test_under_nbgrader_a_sweep_measures_fewer_points_first_and_last_kept(monkeypatch) -> None:
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     measured = []
-    result = charts.sweep(range(9), lambda n: measured.append(n) or 0.0)
-    assert measured == [0, 8] and [point for point, _ in result] == [0, 8]
+    result = charts.sweep(range(9), {"a": lambda n: measured.append(n) or 0.0})
+    assert measured == [0, 8] and [point for point, _ in result["a"]] == [0, 8]
     assert charts.points_to_measure(range(9), when_graded=3) == [0, 4, 8]
     assert charts.points_to_measure(range(9), when_graded=1) == [8]
     assert charts.points_to_measure([5, 6], when_graded=3) == [5, 6]
@@ -22,7 +26,9 @@ def test_under_nbgrader_a_sweep_measures_fewer_points_first_and_last_kept(monkey
 
 def test_a_sweep_without_points_says_how_to_fix_it() -> None:
     with pytest.raises(CourseError, match="How to fix it"):
-        charts.sweep([], lambda n: 0.0)
+        charts.sweep([], {"a": lambda n: 0.0})
+    with pytest.raises(CourseError, match="How to fix it"):
+        charts.sweep([1], {})
 
 
 def test_a_line_chart_prints_its_numbers_and_returns_a_labelled_figure(capsys) -> None:
