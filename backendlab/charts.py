@@ -184,11 +184,13 @@ def bar_chart(bars: Mapping[str, float], *, measured: str, y_label: str = "time"
 
 def histogram(values: Sequence[float], *, measured: str, x_label: str = "time",
               seconds: bool = True, unit: str = "", marks: Mapping[str, float] | None = None,
-              bins: int = 40, log_y: bool = False):
+              bins: int = 40, log_x: bool = False, log_y: bool = False):
     """How ``values`` are spread: a histogram, with each of ``marks`` ({label: value}, e.g.
     the mean and the p95) drawn as a labelled vertical line; returns the Figure. Same
     conventions as ``line_chart``: prints the count, range and marks as text first; nothing
-    drawn under nbgrader. ``log_y`` keeps a long tail's few values visible beside the peak."""
+    drawn under nbgrader. ``log_x`` (bins of equal ratio) spreads values that span several
+    orders of magnitude, such as latencies with timeouts; ``log_y`` keeps a long tail's few
+    values visible beside the peak."""
     if not values:
         raise CourseError("a histogram was given no values to draw",
                           "pass the measured values, e.g. [r.latency for r in requests]")
@@ -202,7 +204,15 @@ def histogram(values: Sequence[float], *, measured: str, x_label: str = "time",
     plt = _pyplot()
     scale, scale_unit = _time_scale(max(values)) if seconds else (1.0, unit.strip())
     figure, axes = plt.subplots(figsize=(7, 3.8))
-    axes.hist([value * scale for value in values], bins=bins, color=COLOURS[0], alpha=0.85)
+    scaled = [value * scale for value in values]
+    edges: int | list[float] = bins
+    if log_x:
+        low, high = max(min(scaled), 1e-12), max(max(scaled), 1e-12)
+        ratio = (high / low) ** (1 / bins) if high > low else 2.0
+        edges = [low * ratio ** number for number in range(bins + 1)]
+        edges[-1] = max(edges[-1], high)
+        axes.set_xscale("log")
+    axes.hist(scaled, bins=edges, color=COLOURS[0], alpha=0.85)
     for number, (label, value) in enumerate(marks.items(), start=1):
         axes.axvline(value * scale, color=COLOURS[number % len(COLOURS)],
                      linestyle=LINESTYLES[number % len(LINESTYLES)], linewidth=2,
