@@ -139,6 +139,7 @@ def line_chart(series: Mapping[str, Sequence[tuple[float, float]]], *, measured:
                   linestyle=LINESTYLES[number % len(LINESTYLES)], linewidth=2)
     if log_x:
         axes.set_xscale("log")
+    axes.xaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")  # 1,000,000, not 1e6
     axes.set_ylim(bottom=0)
     axes.set_xlabel(x_label)
     axes.set_ylabel(f"{y_label} ({scale_unit})" if scale_unit else y_label)
