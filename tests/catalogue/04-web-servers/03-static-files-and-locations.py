@@ -179,6 +179,113 @@ MISTAKES5 = {
             return location
     return best
 '''),
+    # longest prefix measured on the whole text: '^~ /a/' (6) beats '/a/bc' (5)
+    "longest_by_location_text": r'''
+import re
+
+def which_location(uri, locations):
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod == "=" and uri == pat:
+            return loc
+    prefixes = [loc for loc in locations if split_location(loc)[0] in ("", "^~")
+                and uri.startswith(split_location(loc)[1])]
+    best = max(prefixes, key=len, default=None)
+    if best and split_location(best)[0] == "^~":
+        return best
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod == "~" and re.search(pat, uri) or mod == "~*" and re.search(pat, uri, re.I):
+            return loc
+    return best
+''',
+    # a prefix read as a folder: /api does not match /apix (nginx: it does)
+    "prefix_needs_segment_boundary": r'''
+import re
+
+def which_location(uri, locations):
+    def prefix_match(pat):
+        return uri == pat or uri.startswith(pat if pat.endswith("/") else pat + "/")
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod == "=" and uri == pat:
+            return loc
+    prefixes = [(len(split_location(l)[1]), l) for l in locations
+                if split_location(l)[0] in ("", "^~") and prefix_match(split_location(l)[1])]
+    best = max(prefixes)[1] if prefixes else None
+    if best and split_location(best)[0] == "^~":
+        return best
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod == "~" and re.search(pat, uri) or mod == "~*" and re.search(pat, uri, re.I):
+            return loc
+    return best
+''',
+    # no prefix matched, so None: the regexes are never tried
+    "regexes_only_after_a_prefix": r'''
+import re
+
+def which_location(uri, locations):
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod == "=" and uri == pat:
+            return loc
+    prefixes = [(len(split_location(l)[1]), l) for l in locations
+                if split_location(l)[0] in ("", "^~") and uri.startswith(split_location(l)[1])]
+    if not prefixes:
+        return None
+    best = max(prefixes)[1]
+    if split_location(best)[0] == "^~":
+        return best
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod == "~" and re.search(pat, uri) or mod == "~*" and re.search(pat, uri, re.I):
+            return loc
+    return best
+''',
+    # ~* by lower-casing the path: a pattern with capitals never matches
+    "case_insensitive_by_lower_uri": r'''
+import re
+
+def which_location(uri, locations):
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod == "=" and uri == pat:
+            return loc
+    prefixes = [(len(split_location(l)[1]), l) for l in locations
+                if split_location(l)[0] in ("", "^~") and uri.startswith(split_location(l)[1])]
+    best = max(prefixes)[1] if prefixes else None
+    if best and split_location(best)[0] == "^~":
+        return best
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod == "~" and re.search(pat, uri) or mod == "~*" and re.search(pat, uri.lower()):
+            return loc
+    return best
+''',
+    # a ^~ wins as soon as it matches in file order, before a longer prefix is seen
+    "caret_tilde_wins_when_met": r'''
+import re
+
+def which_location(uri, locations):
+    best = None
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod == "=" and uri == pat:
+            return loc
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod in ("", "^~") and uri.startswith(pat):
+            if best is None or len(pat) > len(split_location(best)[1]):
+                best = loc
+            if mod == "^~":
+                return loc
+    for loc in locations:
+        mod, pat = split_location(loc)
+        if mod == "~" and re.search(pat, uri) or mod == "~*" and re.search(pat, uri, re.I):
+            return loc
+    return best
+''',
 }
 
 ALTERNATIVES5 = {
@@ -264,6 +371,31 @@ def which_location(uri, locations):
         if re.search(pattern, uri):
             return text
     return winner
+''',
+    # regexes compiled in a nested function; uri[:n] == pattern for prefixes
+    "compiled_nested_function": r'''
+import re
+
+def which_location(uri, locations):
+    def regex_winner():
+        for location in locations:
+            modifier, pattern = split_location(location)
+            if modifier.startswith("~"):
+                compiled = re.compile(pattern, re.I if modifier == "~*" else 0)
+                if compiled.search(uri):
+                    return location
+        return None
+
+    if any(split_location(l) == ("=", uri) for l in locations):
+        return next(l for l in locations if split_location(l) == ("=", uri))
+    longest, length = None, -1
+    for location in locations:
+        modifier, pattern = split_location(location)
+        if modifier in ("", "^~") and uri[:len(pattern)] == pattern and len(pattern) > length:
+            longest, length = location, len(pattern)
+    if longest is not None and split_location(longest)[0] == "^~":
+        return longest
+    return regex_winner() or longest
 ''',
 }
 
@@ -388,6 +520,86 @@ MISTAKES6 = {
         alias {assets}/;
     }
 ''' + PROXY),
+    # dotfiles refused at the top and directly under /static/, not deeper
+    "dot_rule_anchored_at_the_top": r'''
+STATIC_SITE = r"""
+server {
+    listen {listen};
+    location ~ ^/\. { return 404; }
+    location ~ ^/static/\. { return 404; }
+    location /static/ { alias {assets}/; }
+    location / { proxy_pass http://unix:{app}; }
+}
+"""
+''',
+    # root {assets}/..: works only while the folder is called static
+    "root_of_the_parent_folder": r'''
+STATIC_SITE = r"""
+server {
+    listen {listen};
+    location ~ /\. { return 404; }
+    location /static/ { root {assets}/..; }
+    location / { proxy_pass http://unix:{app}; }
+}
+"""
+''',
+    # only /products/ goes to the app
+    "app_only_for_products": r'''
+STATIC_SITE = r"""
+server {
+    listen {listen};
+    location ~ /\. { return 404; }
+    location /static/ { alias {assets}/; }
+    location /products/ { proxy_pass http://unix:{app}; }
+}
+"""
+''',
+    # the lesson's try_files at /: files of {assets} served outside /static/ too
+    "try_files_everything_else": r'''
+STATIC_SITE = r"""
+server {
+    listen {listen};
+    root {assets};
+    location ~ /\. { return 404; }
+    location /static/ { alias {assets}/; }
+    location / { try_files $uri $uri/ @app; }
+    location @app { proxy_pass http://unix:{app}; }
+}
+"""
+''',
+    # try_files $uri =404: a folder is not a file, its index.html never answers
+    "try_files_file_only": r'''
+STATIC_SITE = r"""
+server {
+    listen {listen};
+    location ~ /\. { return 404; }
+    location /static/ { alias {assets}/; try_files $uri =404; }
+    location / { proxy_pass http://unix:{app}; }
+}
+"""
+''',
+    # rewrite the prefix away, then root: the folder's index redirects to a path outside /static/
+    "rewrite_then_root": r'''
+STATIC_SITE = r"""
+server {
+    listen {listen};
+    location ~ /\. { return 404; }
+    location /static/ { rewrite ^/static/(.*)$ /$1 break; root {assets}; }
+    location / { proxy_pass http://unix:{app}; }
+}
+"""
+''',
+    # a regex location ^/static(.*)$ with alias {assets}$1: /static../x escapes
+    "regex_alias_without_slash": r'''
+STATIC_SITE = r"""
+server {
+    listen {listen};
+    location ~ /\. { return 404; }
+    location ~ ^/static(.*)$ { alias {assets}$1; }
+    location / { proxy_pass http://unix:{app}; }
+}
+"""
+''',
 }
 
 ALTERNATIVES6 = {
@@ -444,6 +656,38 @@ STATIC_SITE = (
     "    }\\n"
     "}\\n"
 )
+''',
+    # an if on $uri in the server block refuses dotfiles; proxy_pass straight to the socket
+    "server_if_and_proxy_to_socket": r'''
+STATIC_SITE = r"""
+server {
+    listen {listen};
+    if ($uri ~ "/\.") { return 404; }
+    location /static/ {
+        alias {assets}/;
+        try_files $uri $uri/ =404;
+    }
+    location / {
+        proxy_set_header Host $host;
+        proxy_pass http://unix:{app}:;
+    }
+}
+"""
+''',
+    # ^~ with a nested deny, an outer dot regex for the rest
+    "caret_tilde_nested_deny_outer_regex": r'''
+STATIC_SITE = r"""
+upstream shop_app { server unix:{app}; }
+server {
+    listen {listen};
+    location ^~ /static/ {
+        alias {assets}/;
+        location ~ /\. { deny all; }
+    }
+    location ~ /\. { return 404; }
+    location / { proxy_pass http://shop_app; }
+}
+"""
 ''',
 }
 
