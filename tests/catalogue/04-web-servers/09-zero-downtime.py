@@ -135,9 +135,12 @@ def rotate(site, name="access.log"):
 
     def reopened():
         for pid in workers:
-            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
-            if any(link.endswith(f"/{name}.1") for link in links):
-                return False
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                try:
+                    if os.readlink(fd).endswith(f"/{name}.1"):
+                        return False
+                except OSError:  # closed while we looked: that is the reopen happening
+                    return False
         return True
 
     web.wait_until(reopened)
