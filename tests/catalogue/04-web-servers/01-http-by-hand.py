@@ -104,6 +104,60 @@ def request_bytes(method, target, host, headers=None, body=""):
         lines.append(f"Content-Length: {len(payload)}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + payload
 ''',
+            # the Host the visible test uses, typed in instead of host
+            "host_hardcoded": r'''
+def request_bytes(method, target, host, headers=None, body=""):
+    text = f"{method} {target} HTTP/1.1\r\nHost: shop.test\r\n"
+    for name, value in (headers or {}).items():
+        text += f"{name}: {value}\r\n"
+    data = body.encode("utf-8")
+    if data:
+        text += f"Content-Length: {len(data)}\r\n"
+    return text.encode("latin-1") + b"\r\n" + data
+''',
+            # extra headers sorted by name, not in the dict's order
+            "headers_sorted": r'''
+def request_bytes(method, target, host, headers=None, body=""):
+    text = f"{method} {target} HTTP/1.1\r\nHost: {host}\r\n"
+    for name in sorted(headers or {}):
+        text += f"{name}: {headers[name]}\r\n"
+    data = body.encode("utf-8")
+    if data:
+        text += f"Content-Length: {len(data)}\r\n"
+    return text.encode() + b"\r\n" + data
+''',
+            # the text encoded as latin-1: letters outside it are lost, the length is in letters
+            "body_encoded_latin1": r'''
+def request_bytes(method, target, host, headers=None, body=""):
+    text = f"{method} {target} HTTP/1.1\r\nHost: {host}\r\n"
+    for name, value in (headers or {}).items():
+        text += f"{name}: {value}\r\n"
+    if body:
+        text += f"Content-Length: {len(body)}\r\n"
+    return (text + "\r\n" + body).encode("latin-1", "replace")
+''',
+            # the method in lower case: methods are case-sensitive
+            "method_lower_case": r'''
+def request_bytes(method, target, host, headers=None, body=""):
+    text = f"{method.lower()} {target} HTTP/1.1\r\nHost: {host}\r\n"
+    for name, value in (headers or {}).items():
+        text += f"{name}: {value}\r\n"
+    data = body.encode("utf-8")
+    if data:
+        text += f"Content-Length: {len(data)}\r\n"
+    return text.encode() + b"\r\n" + data
+''',
+            # header values lower-cased ("headers are case-insensitive" holds for names only)
+            "values_lower_case": r'''
+def request_bytes(method, target, host, headers=None, body=""):
+    text = f"{method} {target} HTTP/1.1\r\nHost: {host}\r\n"
+    for name, value in (headers or {}).items():
+        text += f"{name}: {str(value).lower()}\r\n"
+    data = body.encode("utf-8")
+    if data:
+        text += f"Content-Length: {len(data)}\r\n"
+    return text.encode() + b"\r\n" + data
+''',
         },
         alternatives={
             # bytes built piece by piece; Content-Length before the extra headers, Host last
@@ -149,6 +203,17 @@ def request_bytes(method, target, host, headers=None, body=""):
         data += chunk
     theirs.close()
     return data
+''',
+            # Host and Content-Length merged into one dict of fields; bytes joined
+            "dict_merge_bytes_join": r'''
+def request_bytes(method, target, host, headers=None, body=""):
+    payload = body.encode("utf-8")
+    fields = {"Host": host, **(headers or {})}
+    if payload:
+        fields["Content-Length"] = str(len(payload))
+    head = [f"{method} {target} HTTP/1.1".encode("ascii")]
+    head += [f"{k}: {v}".encode("latin-1") for k, v in fields.items()]
+    return b"\r\n".join(head) + b"\r\n\r\n" + payload
 ''',
         },
     ),
@@ -324,6 +389,73 @@ def parse_response(raw, method="GET"):
         return status, headers, after[:n], after[n:]
     return status, headers, after, b""
 ''',
+            # the status line unpacked into three parts: "HTTP/1.1 418" has two
+            "reason_phrase_required": r'''
+def parse_response(raw, method="GET"):
+    head, _, after = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    version, code, reason = lines[0].split(" ", 2)
+    status = int(code)
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+        return status, headers, b"", after
+    if "content-length" in headers:
+        n = int(headers["content-length"][0])
+        return status, headers, after[:n], after[n:]
+    return status, headers, after, b""
+''',
+            # no Content-Length read as an empty body, not a body to the end
+            "no_length_means_no_body": r'''
+def parse_response(raw, method="GET"):
+    head, _, after = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+        return status, headers, b"", after
+    n = int(headers.get("content-length", ["0"])[0])
+    return status, headers, after[:n], after[n:]
+''',
+            # the whole header block lower-cased: the values too
+            "values_lower_case": r'''
+def parse_response(raw, method="GET"):
+    head, _, after = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").lower().split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip(), []).append(value.strip())
+    if method == "HEAD" or status in (204, 304) or 100 <= status < 200:
+        return status, headers, b"", after
+    if "content-length" in headers:
+        n = int(headers["content-length"][0])
+        return status, headers, after[:n], after[n:]
+    return status, headers, after, b""
+''',
+            # only HEAD and 304 have no body: a 100 Continue or a 204 swallows the next response
+            "forgets_1xx_and_204": r'''
+def parse_response(raw, method="GET"):
+    head, _, after = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    if method == "HEAD" or status == 204 or status == 304:
+        return status, headers, b"", after
+    if "content-length" in headers:
+        n = int(headers["content-length"][0])
+        return status, headers, after[:n], after[n:]
+    return status, headers, after, b""
+''',
         },
         alternatives={
             # positions instead of partition; a regex for the status line
@@ -392,6 +524,46 @@ def parse_response(raw, method="GET"):
         return status, headers, after, b""
     n = int(length[0])
     return status, headers, after[:n], after[n:]
+''',
+            # a file-like BytesIO read line by line, then by length
+            "bytesio_readline": r'''
+import io, re
+
+def parse_response(raw, method="GET"):
+    stream = io.BytesIO(raw)
+    status = int(re.match(rb"HTTP/\d\.\d (\d{3})", stream.readline()).group(1))
+    headers = {}
+    while (line := stream.readline()) not in (b"\r\n", b""):
+        name, value = line.decode("latin-1").rstrip("\r\n").split(":", 1)
+        headers.setdefault(name.lower().strip(), []).append(value.strip())
+    if method.upper() == "HEAD" or status // 100 == 1 or status in {204, 304}:
+        body = b""
+    elif "content-length" in headers:
+        body = stream.read(int(headers["content-length"][-1]))
+    else:
+        body = stream.read()
+    return status, headers, body, stream.read()
+''',
+            # the whole stream decoded as latin-1 (one byte, one letter), sliced, encoded back
+            "latin1_round_trip": r'''
+def parse_response(raw, method="GET"):
+    text = raw.decode("latin-1")           # one byte per character: lengths stay byte lengths
+    end = text.index("\r\n\r\n")
+    status_line, *header_lines = text[:end].split("\r\n")
+    status = int(status_line.split()[1])
+    headers = {}
+    for line in header_lines:
+        colon = line.index(":")
+        headers.setdefault(line[:colon].strip().lower(), []).append(line[colon + 1:].strip())
+    start = end + 4
+    no_body = method == "HEAD" or status < 200 or status in (204, 304)
+    if no_body:
+        stop = start
+    elif headers.get("content-length"):
+        stop = start + int(headers["content-length"][0])
+    else:
+        stop = len(text)
+    return status, headers, text[start:stop].encode("latin-1"), text[stop:].encode("latin-1")
 ''',
         },
     ),
