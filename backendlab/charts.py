@@ -177,7 +177,7 @@ def bar_chart(bars: Mapping[str, float], *, measured: str, y_label: str = "time"
                   fontsize="small")
     axes.set_xlim(0, max(values) * 1.2 or 1)
     axes.set_xlabel(f"{y_label} ({scale_unit})" if scale_unit else y_label)
-    axes.set_title(_title(measured), fontsize="medium")
+    figure.suptitle(_title(measured), fontsize="medium")  # over the figure: long labels squeeze the axes
     figure.tight_layout()
     plt.close(figure)
     return figure
