@@ -16,7 +16,9 @@ The parsed requests come back too (:func:`requests`), so tests compute the expec
 Python, independently of the shell.
 """
 
+import math
 import random
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -185,3 +187,53 @@ def requests(seed: int) -> list[Request]:
 def generate(seed: int) -> str:
     """The log's text, one request per line (what nginx would have written)."""
     return "".join(request.line() + "\n" for request in requests(seed))
+
+
+# ---------------------------------------------------------------------------------------
+# What the lesson's charts draw: computed from the parsed log, just now
+# ---------------------------------------------------------------------------------------
+
+
+def nearest_rank(values: list[float], percent: float) -> float:
+    """The nearest-rank percentile: sorted, the value at position ⌈percent × N / 100⌉ (from 1)."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(percent * len(ordered) / 100), 1) - 1]
+
+
+def latency_marks(parsed: list[Request]) -> dict[str, float]:
+    """The median, the mean and the p95 of the request times: where a histogram puts its lines."""
+    times = [request.latency for request in parsed]
+    return {"median": nearest_rank(times, 50), "mean": sum(times) / len(times),
+            "p95": nearest_rank(times, 95)}
+
+
+def error_rate_per_minute(parsed: list[Request]) -> dict[str, list[tuple[int, float]]]:
+    """The share of each minute's requests that got a 5xx, in percent, for every minute since
+    the log's first (a minute without failures counts 0, where ``uniq -c`` prints nothing):
+    what ``charts.line_chart`` draws. A share, not a count, so a rush of traffic alone does
+    not look like an incident."""
+    first = parsed[0].time.replace(second=0, microsecond=0)
+    minutes = range(int((parsed[-1].time - first).total_seconds() // 60) + 1)
+    every, failed = [0] * len(minutes), [0] * len(minutes)
+    for request in parsed:
+        minute = int((request.time - first).total_seconds() // 60)
+        every[minute] += 1
+        failed[minute] += 500 <= request.status <= 599
+    return {"5xx responses": [(minute, 100 * failed[minute] / max(every[minute], 1)) for minute in minutes]}
+
+
+def endpoint(request: Request) -> str:
+    """``GET /api/products/:id``: the method and the path without its query string, a
+    trailing numeric id replaced by ``:id`` (as the lesson's sed command does)."""
+    path = re.sub(r"/[0-9]+$", "/:id", request.path.split("?", 1)[0])
+    return f"{request.method} {path}"
+
+
+def p95_by_endpoint(parsed: list[Request], min_requests: int = 50) -> dict[str, float]:
+    """The p95 request time of each endpoint with at least ``min_requests`` requests (a p95
+    of a handful says little; the scanner's paths drop out too), slowest first."""
+    times: dict[str, list[float]] = {}
+    for request in parsed:
+        times.setdefault(endpoint(request), []).append(request.latency)
+    return dict(sorted(((name, nearest_rank(values, 95)) for name, values in times.items()
+                        if len(values) >= min_requests), key=lambda item: item[1], reverse=True))
