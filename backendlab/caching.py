@@ -24,6 +24,7 @@ import atexit
 import datetime
 import decimal
 import functools
+import random
 import re
 import shlex
 import subprocess
@@ -39,6 +40,7 @@ from redis.backoff import NoBackoff
 from redis.client import Pipeline
 from redis.retry import Retry
 
+from . import charts, timing
 from .services import redis_server
 from .errors import CourseError
 
@@ -654,3 +656,95 @@ class CommandLog:
                 continue
             found.append(command)
         return found
+
+
+
+# ---------------------------------------------------------------------------------------
+# Sweeps for the unit's charts: live measurements, fewer points while nbgrader grades
+# ---------------------------------------------------------------------------------------
+# A chart is never graded. Each sweep returns what ``charts.line_chart`` draws, and measures
+# through ``charts.sweep``, which takes fewer points under nbgrader: the notebooks do not decide.
+
+Series = dict[str, list[tuple[float, float]]]
+
+
+def hit_ratio_by_memory(name: str, policies: tuple[str, ...], sizes_mb: tuple[float, ...],
+                        pages: int = 3000, lookups: int = 10000, page_bytes: int = 1000,
+                        seed: int = 2026) -> Series:
+    """Redis's hit ratio (``keyspace_stats``) for a cache-aside workload on the private server
+    ``name``, per eviction policy, at each ``maxmemory`` in ``sizes_mb``.
+
+    ``lookups`` reads of ``pages`` pages of ``page_bytes`` bytes, page k asked for in
+    proportion to 1/k (a few hot pages, a long tail of rare ones); a miss writes the page.
+    Reads go in pipelines of 100 (a page missed twice in one batch counts two misses), so a
+    point costs a couple of hundred round trips, not ten thousand.
+    """
+    if timing.under_nbgrader():
+        lookups = min(lookups, 1000)
+    rng = random.Random(seed)
+    wanted = rng.choices(range(pages), weights=[1 / rank for rank in range(1, pages + 1)], k=lookups)
+
+    def ratio(policy: str, size: float) -> float:
+        server = private_server(name, maxmemory=f"{int(size * 1024)}kb", maxmemory_policy=policy)
+        for start in range(0, lookups, 100):
+            batch = [f"page:{number}" for number in wanted[start:start + 100]]
+            writes = server.pipeline(transaction=False)
+            for key, value in zip(batch, server.mget(batch)):
+                if value is None:
+                    writes.set(key, "x" * page_bytes)
+            writes.execute(raise_on_error=False)  # noeviction refuses writes once full
+        return keyspace_stats(server).ratio
+
+    return charts.sweep(sizes_mb, {policy: functools.partial(ratio, policy) for policy in policies})
+
+
+def calls_by_crowd(load: CountedLoader, ways: dict[str, Callable[[str], Any]],
+                   crowds: tuple[int, ...] = (1, 2, 5, 10, 20)) -> Series:
+    """Database calls when ``n`` requests for one missing page arrive together, for each
+    ``n`` in ``crowds`` and each way of reading the page.
+
+    ``ways`` maps a label to ``read(prefix)``, which reads one page through the cache under
+    the key prefix ``prefix`` (a new, empty one each run, so each run starts with a miss). The
+    queries overlap as in a real stampede (``load.overlap``). A way that raises is left out
+    of the result, with a note saying why (a half-written exercise must not stop the chart of
+    the others). ``load`` is reset afterwards, so the tests that use it start from zero.
+    """
+    run_id = f"chart-{time.monotonic_ns()}"
+    failed: dict[str, str] = {}
+
+    def calls(label: str, read: Callable[[str], Any], crowd: int) -> float:
+        if label in failed:
+            return float("nan")
+        load.reset()
+        load.overlap(callers=crowd)
+        try:
+            run_together(lambda: read(f"{run_id}:{label}:{crowd}:"), workers=crowd)
+        except Exception as error:  # noqa: BLE001 - reported below, not raised
+            failed[label] = f"{type(error).__name__}: {error}"
+        return float(load.calls)
+
+    try:
+        series = charts.sweep(crowds, {label: functools.partial(calls, label, read)
+                                       for label, read in ways.items()})
+    finally:
+        load.reset()
+    for label, why in failed.items():
+        print(f"({label} is not charted: it raised {why})")
+        del series[label]
+    return series
+
+
+def seconds_by_batch_size(r: redis.Redis, names: list[str],
+                          batch_sizes: tuple[int, ...] = (1, 3, 10, 30, 100, 300, 1000)) -> Series:
+    """Seconds to GET every key in ``names`` with ``batch_size`` commands per pipeline (1 = a
+    round trip per key), for each size: the cost of round trips fading as batches grow."""
+
+    def read_in_batches(size: int) -> None:
+        for start in range(0, len(names), size):
+            pipe = r.pipeline(transaction=False)
+            for name in names[start:start + size]:
+                pipe.get(name)
+            pipe.execute()
+
+    return charts.sweep(batch_sizes, {f"{len(names):,} GETs": lambda size: timing.measure(
+        functools.partial(read_in_batches, size), repeat=3)})
