@@ -21,7 +21,7 @@ def _answer(name: str, config: str) -> str:
     return f'{name} = r"""{config}"""\n'
 
 
-# --- exercise 13: a proxy cache that is safe to share ---------------------------------------------
+# --- exercise 16: a proxy cache that is safe to share ---------------------------------------------
 
 CACHE = r"""
 proxy_cache_path {cache} levels=1:2 keys_zone=shop_cache:1m max_size=100m inactive=1h use_temp_path=off;
@@ -50,7 +50,7 @@ def cache(*pairs: tuple[str, str]) -> str:
     return _answer("CACHE_SITE", _edit(CACHE, *pairs))
 
 
-# --- exercise 14: one request fills the cache -------------------------------------------------------
+# --- exercise 17: one request fills the cache -------------------------------------------------------
 
 LOCKED = r"""
 proxy_cache_path {cache} levels=1:2 keys_zone=shop_cache:1m max_size=100m inactive=1h use_temp_path=off;
@@ -75,7 +75,7 @@ def locked(*pairs: tuple[str, str]) -> str:
     return _answer("LOCKED_SITE", _edit(LOCKED, *pairs))
 
 
-# --- exercise 15: a shield in front of the app -------------------------------------------------------
+# --- exercise 18: a shield in front of the app -------------------------------------------------------
 
 SHIELD = r"""
 limit_req_zone $binary_remote_addr zone=per_client:1m rate=1r/m;
@@ -106,7 +106,7 @@ def shield(*pairs: tuple[str, str]) -> str:
 
 
 EXERCISES = {
-    "ex13-answer": Exercise(
+    "ex16-answer": Exercise(
         # the visible test only sends Authorization: the session cookie is forgotten
         hardcoded=cache(("$http_authorization $cookie_session;", "$http_authorization;")),
         mistakes={
@@ -226,7 +226,7 @@ CACHE_SITE = (
 ''',
         },
     ),
-    "ex14-answer": Exercise(
+    "ex17-answer": Exercise(
         # the lock only for the path the visible test asks; nothing else cached
         hardcoded=r'''
 LOCKED_SITE = r"""
@@ -285,7 +285,7 @@ server {
 }
 """
 ''',
-            # exercise 13's safe cache with the lock added, the cache at the http level
+            # exercise 16's safe cache with the lock added, the cache at the http level
             "http_level_safe_cache": r'''
 LOCKED_SITE = """
 proxy_cache_path {cache} keys_zone=pages:1m max_size=20m;
@@ -307,7 +307,7 @@ server {
 ''',
         },
     ),
-    "ex15-answer": Exercise(
+    "ex18-answer": Exercise(
         # the visible test's prefix, burst and size typed in
         hardcoded=r'''
 SHIELD_SITE = r"""
