@@ -87,6 +87,54 @@ server {
 }
 """
 ''',
+            # a regex that also accepts /whoami/
+            "whoami_optional_slash": r'''
+STATUS_SITE = r"""
+server {
+    listen {listen};
+    default_type text/plain;
+    location = / { return 200 "{name}\n"; }
+    location ~ ^/whoami/?$ { return 200 "$pid\n"; }
+    location / { return 404; }
+}
+"""
+''',
+            # ^/whoami without $: /whoamix answers too
+            "regex_without_dollar": r'''
+STATUS_SITE = r"""
+server {
+    listen {listen};
+    default_type text/plain;
+    location ~ ^/$ { return 200 "{name}\n"; }
+    location ~ ^/whoami { return 200 "$pid\n"; }
+    location / { return 404; }
+}
+"""
+''',
+            # add_header Content-Type: a second Content-Type next to application/octet-stream
+            "content_type_by_add_header": r'''
+STATUS_SITE = r"""
+server {
+    listen {listen};
+    location = / { add_header Content-Type text/plain; return 200 "{name}\n"; }
+    location = /whoami { add_header Content-Type text/plain; return 200 "$pid\n"; }
+    location / { return 404; }
+}
+"""
+''',
+            # /index.html answered like / ("the home page")
+            "index_html_as_home": r'''
+STATUS_SITE = r"""
+server {
+    listen {listen};
+    default_type text/plain;
+    location = /index.html { return 200 "{name}\n"; }
+    location = / { return 200 "{name}\n"; }
+    location = /whoami { return 200 "$pid\n"; }
+    location / { return 404; }
+}
+"""
+''',
         },
         alternatives={
             # an anchored regex, and no catch-all: nginx looks for a file under root, finds none
@@ -141,6 +189,34 @@ server {
         }
         return 200 "$status_body\n";
     }
+}
+"""
+''',
+            # two exact locations, nothing else: other paths find no file under root
+            "exact_locations_nothing_else": r'''
+STATUS_SITE = r"""
+server {
+    listen {listen};
+    location = / {
+        default_type text/plain;
+        return 200 "{name}\n";
+    }
+    location = /whoami {
+        default_type text/plain;
+        return 200 "$pid\n";
+    }
+}
+"""
+''',
+            # an if on $request_uri in the server block, locations for the rest
+            "server_if_on_request_uri": r'''
+STATUS_SITE = r"""
+server {
+    listen {listen};
+    default_type text/plain;
+    if ($request_uri = /whoami) { return 200 "$pid\n"; }
+    location = / { return 200 "{name}\n"; }
+    location / { return 404 "not here\n"; }
 }
 """
 ''',
@@ -243,6 +319,76 @@ def deploy(site, config):
         return False
     return True
 ''',
+            # "puts back" an empty file: nginx -t passes, the site's configuration is gone for the next restart
+            "restores_an_empty_file": r'''
+def deploy(site, config):
+    site.config_file.write_text(site.fill(config))
+    if site.run("-t").returncode != 0:
+        site.config_file.write_text("")
+        return False
+    site.run("-s", "reload")
+    return True
+''',
+            # puts the old file back but reloads anyway
+            "reload_even_when_refused": r'''
+def deploy(site, config):
+    old = site.config_file.read_text()
+    site.config_file.write_text(site.fill(config))
+    ok = site.run("-t").returncode == 0
+    if not ok:
+        site.config_file.write_text(old)
+    site.run("-s", "reload")
+    return ok
+''',
+            # if site.run('-t'): a CompletedProcess is always true
+            "completed_process_is_truthy": r'''
+def deploy(site, config):
+    old = site.config_file.read_text()
+    site.config_file.write_text(site.fill(config))
+    if site.run("-t"):
+        site.run("-s", "reload")
+        return True
+    site.config_file.write_text(old)
+    return False
+''',
+            # the text written without site.fill: {listen} reaches nginx
+            "unfilled_text_written": r'''
+def deploy(site, config):
+    old = site.config_file.read_text()
+    site.config_file.write_text(config)
+    if site.run("-t").returncode == 0:
+        site.run("-s", "reload")
+        return True
+    site.config_file.write_text(old)
+    return False
+''',
+            # restores the last file deploy itself wrote: nothing when the site was set up otherwise
+            "last_good_remembered_by_deploy": r'''
+LAST_GOOD = {}
+
+def deploy(site, config):
+    site.config_file.write_text(site.fill(config))
+    if site.run("-t").returncode == 0:
+        LAST_GOOD[site.config_file] = site.config_file.read_text()
+        site.run("-s", "reload")
+        return True
+    site.config_file.write_text(LAST_GOOD.get(site.config_file, ""))
+    return False
+''',
+            # SIGHUP to the workers, not to the master
+            "sighup_to_every_worker": r'''
+import os, signal
+
+def deploy(site, config):
+    old = site.config_file.read_text()
+    site.config_file.write_text(site.fill(config))
+    if site.run("-t").returncode == 0:
+        for pid in site.worker_pids():
+            os.kill(pid, signal.SIGHUP)
+        return True
+    site.config_file.write_text(old)
+    return False
+''',
         },
         alternatives={
             # kill -HUP with the pid from the pid file, as a shell script would
@@ -286,6 +432,37 @@ def deploy(site, config):
     site.config_file.write_bytes(site.fill(config).encode())
     os.kill(site.pid, signal.SIGHUP)
     return True
+''',
+            # a .bak copy next to the file, os.kill(SIGHUP) on the master
+            "backup_copy_and_sighup": r'''
+import os
+import shutil
+import signal
+
+def deploy(site, config):
+    backup = site.config_file.with_name(site.config_file.name + ".bak")
+    shutil.copy2(site.config_file, backup)
+    site.config_file.write_text(site.fill(config))
+    if site.run("-t").returncode:
+        shutil.copy2(backup, site.config_file)
+        return False
+    os.kill(site.pid, signal.SIGHUP)
+    return True
+''',
+            # the previous bytes restored in a finally
+            "bytes_and_finally": r'''
+def deploy(site, config):
+    previous = site.config_file.read_bytes()
+    ok = False
+    try:
+        site.config_file.write_text(site.fill(config))
+        ok = site.run("-t").returncode == 0
+        if ok:
+            site.run("-s", "reload")
+        return ok
+    finally:
+        if not ok:
+            site.config_file.write_bytes(previous)
 ''',
         },
     ),
