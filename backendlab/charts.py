@@ -116,13 +116,15 @@ def summary(series: Mapping[str, Sequence[tuple[float, float]]], *, measured: st
 
 def line_chart(series: Mapping[str, Sequence[tuple[float, float]]], *, measured: str,
                x_label: str, y_label: str = "time", seconds: bool = True, unit: str = "",
-               log_x: bool = False):
+               log_x: bool = False, log_y: bool = False):
     """One line per series of ``(x, value)`` points; returns the matplotlib Figure.
 
     ``measured`` says what was timed (the title adds "on this machine, just now"); ``x_label``
     names the x axis with its unit; values are seconds (shown in µs/ms/s) unless
     ``seconds=False``, then ``unit`` names them. Prints the same numbers as text first. Under
-    nbgrader prints only the text and returns None.
+    nbgrader prints only the text and returns None. ``log_x``/``log_y``: a logarithmic axis
+    (the label says so), for sweeps over sizes a thousandfold apart — a line that grows with
+    the size then rises steadily, and a flat one stays flat.
     """
     print(summary(series, measured=measured, x_label=x_label, seconds=seconds, unit=unit))
     if under_nbgrader():
@@ -140,9 +142,14 @@ def line_chart(series: Mapping[str, Sequence[tuple[float, float]]], *, measured:
     if log_x:
         axes.set_xscale("log")
     axes.xaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")  # 1,000,000, not 1e6
-    axes.set_ylim(bottom=0)
-    axes.set_xlabel(x_label)
-    axes.set_ylabel(f"{y_label} ({scale_unit})" if scale_unit else y_label)
+    if log_y:
+        axes.set_yscale("log")
+        axes.yaxis.set_major_formatter(lambda value, _: f"{value:,g}")  # 0.01, not 10^-2
+    else:
+        axes.set_ylim(bottom=0)
+    axes.set_xlabel(x_label + (" (log scale)" if log_x else ""))
+    y_label = f"{y_label} ({scale_unit})" if scale_unit else y_label
+    axes.set_ylabel(y_label + (", log scale" if log_y else ""))
     axes.set_title(_title(measured), fontsize="medium")
     axes.grid(True, color="#dddddd", linewidth=0.6)
     axes.legend(frameon=False, fontsize="small")

@@ -55,6 +55,14 @@ def test_counts_are_charted_with_their_unit(capsys) -> None:
     assert figure.axes[0].get_ylabel() == "statements"
 
 
+def test_log_axes_say_so() -> None:
+    figure = charts.line_chart({"scan": [(1_000, 0.0001), (1_000_000, 0.1)]}, measured="m",
+                               x_label="rows", log_x=True, log_y=True)
+    axes = figure.axes[0]
+    assert (axes.get_xscale(), axes.get_yscale()) == ("log", "log")
+    assert axes.get_xlabel() == "rows (log scale)" and axes.get_ylabel() == "time (ms), log scale"
+
+
 def test_a_bar_chart_draws_one_bar_per_label(capsys) -> None:
     figure = charts.bar_chart({"no index": 0.2, "4 indexes": 0.9}, measured="inserting 20,000 orders")
     assert "  4 indexes: 900.0 ms" in capsys.readouterr().out
