@@ -227,7 +227,8 @@ def histogram(values: Sequence[float], *, measured: str, x_label: str = "time",
                      label=f"{label}: {_value_text(value, seconds, unit)}")
     if log_y:
         axes.set_yscale("log")
-    axes.set_xlabel(f"{x_label} ({scale_unit})" if scale_unit else x_label)
+    x_label = f"{x_label} ({scale_unit})" if scale_unit else x_label
+    axes.set_xlabel(x_label + (", log scale" if log_x else ""))  # as line_chart's axes say
     axes.set_ylabel("how many (log scale)" if log_y else "how many")
     axes.set_title(_title(measured), fontsize="medium")
     if marks:
