@@ -80,7 +80,7 @@ def test_a_histogram_prints_its_range_and_marks_and_draws_them(capsys) -> None:
     assert printed.startswith("request times (on this machine, just now): 3,000 values from 1.0 ms")
     assert "median 24.0 ms" in printed and "p95" in printed
     axes = figure.axes[0]
-    assert axes.get_xscale() == "log" and axes.get_xlabel() == "time (s)"
+    assert axes.get_xscale() == "log" and axes.get_xlabel() == "time (s), log scale"
     assert [text.get_text().split(":")[0] for text in axes.get_legend().get_texts()] == ["median", "mean", "p95"]
 
 
