@@ -242,3 +242,22 @@ def test_a_grading_kernels_app_stops_when_the_kernel_has_gone(name: str) -> None
         time.sleep(0.1)
     assert not shop_app.process_runs(pid, shop_app.PROGRAM)
     assert not list(shop_app.runtime_dir().glob(f"app-{name}-ggone.*"))  # no files left either
+
+
+def test_a_stdlib_app_stops_at_once_while_nginx_holds_idle_keep_alive_connections() -> None:
+    import time  # noqa: PLC0415
+
+    from backendlab import web  # noqa: PLC0415
+
+    site, app = web.nginx("stop-keepalive"), web.app("stop-keepalive", kind="stdlib")
+    try:
+        site.apply('upstream a { server unix:{app}; keepalive 4; } server { listen {listen}; '
+                   'location / { proxy_pass http://a; proxy_http_version 1.1; '
+                   'proxy_set_header Connection ""; } }', app=app.socket)
+        assert [site.get("/health").status for _ in range(4)] == [200] * 4
+        started = time.monotonic()
+        assert app.stop()
+        assert time.monotonic() - started < 3  # not the 5 s wait and SIGKILL
+    finally:
+        site.stop()
+        app.stop()

@@ -368,7 +368,10 @@ def _serve_stdlib(name: str, stem: Path, kind: str, options: dict[str, Any]) -> 
 
     listener = _bind(files["sock"], options.get("backlog", 64))
     if kind == "stdlib":
-        server = type("ThreadingServer", (socketserver.ThreadingMixIn, Server), {})(
+        # Daemon threads: SIGTERM ends the app at once, not after the idle keep-alive
+        # connections nginx holds open have timed out (30 s).
+        server = type("ThreadingServer", (socketserver.ThreadingMixIn, Server),
+                      {"daemon_threads": True, "block_on_close": False})(
             str(files["sock"]), Handler, bind_and_activate=False)
         server.socket.close()
         server.socket = listener
