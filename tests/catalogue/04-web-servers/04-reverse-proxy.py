@@ -169,6 +169,54 @@ server {
 }
 """
 ''',
+            # the chain built by hand: with no X-Forwarded-For from the client it reads ", unix:"
+            "forwarded_for_concatenated_by_hand": r'''
+API_SITE = r"""
+upstream shop { server unix:{app}; }
+server {
+    listen {listen};
+    location {prefix}/ {
+        proxy_pass http://shop/;
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For "$http_x_forwarded_for, $remote_addr";
+        proxy_set_header X-Forwarded-Proto $scheme;
+    }
+}
+"""
+''',
+            # a regex location without ^: any path that contains the prefix reaches the app
+            "regex_not_anchored": r'''
+API_SITE = r"""
+upstream shop { server unix:{app}; }
+server {
+    listen {listen};
+    location ~ {prefix}(/.*)$ {
+        proxy_pass http://shop$1$is_args$args;
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+    }
+}
+"""
+''',
+            # a case-insensitive regex location: /API/echo reaches the app too
+            "regex_case_insensitive": r'''
+API_SITE = r"""
+upstream shop { server unix:{app}; }
+server {
+    listen {listen};
+    location ~* ^{prefix}/(.*)$ {
+        proxy_pass http://shop/$1$is_args$args;
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+    }
+}
+"""
+''',
         },
         alternatives={
             # headers in the server block (the location has none, so it inherits them); the
@@ -233,6 +281,27 @@ server {
         proxy_set_header X-Real-IP $remote_addr;
         proxy_set_header X-Forwarded-For $forwarded_chain;
         proxy_set_header X-Forwarded-Proto $scheme;
+    }
+}
+"""
+''',
+            # the prefix location as ^~, an explicit 404 for the rest, Host as nginx's $host
+            "prefix_priority_location_and_404": r'''
+API_SITE = r"""
+upstream shop_app {
+    server unix:{app};
+}
+server {
+    listen {listen};
+    location / {
+        return 404;
+    }
+    location ^~ {prefix}/ {
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_pass http://shop_app/;
     }
 }
 """
@@ -342,6 +411,21 @@ server {
 }
 """
 ''',
+            # keepalive_requests copied from a blog with a small number: nginx closes each
+            # connection after that many requests and opens a new one
+            "keepalive_requests_too_small": r'''
+POOLED_SITE = r"""
+upstream shop { server unix:{app}; keepalive {idle}; keepalive_requests 3; }
+server {
+    listen {listen};
+    location / {
+        proxy_pass http://shop;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+    }
+}
+"""
+''',
         },
         alternatives={
             # the proxy settings in the server block, more upstream tuning, single quotes
@@ -401,6 +485,38 @@ server {
         proxy_set_header Connection "";
         proxy_set_header Host $host;
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }
+}
+"""
+''',
+            # Connection: keep-alive written out instead of removed: HTTP/1.1 keeps the
+            # connection open either way
+            "connection_keep_alive_spelled_out": r'''
+POOLED_SITE = r"""
+upstream shop {
+    server unix:{app};
+    keepalive {idle};
+}
+server {
+    listen {listen};
+    location / {
+        proxy_pass http://shop;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "keep-alive";
+    }
+}
+"""
+''',
+            # proxy_pass with a URI that replaces / by /: the path still arrives unchanged
+            "uri_slash_in_root_location": r'''
+POOLED_SITE = r"""
+upstream shop { server unix:{app}; keepalive {idle}; }
+server {
+    listen {listen};
+    proxy_http_version 1.1;
+    location / {
+        proxy_set_header Connection "";
+        proxy_pass http://shop/;
     }
 }
 """
@@ -527,6 +643,57 @@ server {
 }
 """
 ''',
+            # only Cache-Control without always: the private pages' 404s are cacheable
+            "cache_control_without_always": r'''
+HEADERS_SITE = r"""
+upstream shop { server unix:{app}; }
+server {
+    listen {listen};
+    add_header X-Content-Type-Options nosniff always;
+    add_header X-Frame-Options DENY always;
+    location / { proxy_pass http://shop; }
+    location {private}/ {
+        proxy_pass http://shop;
+        add_header X-Content-Type-Options nosniff always;
+        add_header X-Frame-Options DENY always;
+        add_header Cache-Control no-store;
+    }
+}
+"""
+''',
+            # expires epoch writes Cache-Control: no-cache (revalidate), not no-store
+            "expires_epoch_not_no_store": r'''
+HEADERS_SITE = r"""
+upstream shop { server unix:{app}; }
+server {
+    listen {listen};
+    add_header X-Content-Type-Options nosniff always;
+    add_header X-Frame-Options DENY always;
+    location / { proxy_pass http://shop; }
+    location {private}/ {
+        proxy_pass http://shop;
+        expires epoch;
+    }
+}
+"""
+''',
+            # the location repeats one of the server's headers and forgets the other
+            "location_repeats_one_header_of_two": r'''
+HEADERS_SITE = r"""
+upstream shop { server unix:{app}; }
+server {
+    listen {listen};
+    add_header X-Content-Type-Options nosniff always;
+    add_header X-Frame-Options DENY always;
+    location / { proxy_pass http://shop; }
+    location {private}/ {
+        proxy_pass http://shop;
+        add_header X-Frame-Options DENY always;
+        add_header Cache-Control no-store always;
+    }
+}
+"""
+''',
         },
         alternatives={
             # every header at the server level; a map gives Cache-Control an empty value
@@ -589,6 +756,26 @@ server {
     }
     location / {
         proxy_pass http://unix:{app}:;
+    }
+}
+"""
+''',
+            # a variable set by a server-level if (only set inside it, the safe use of if);
+            # an empty value adds no header
+            "server_if_sets_a_variable": r'''
+HEADERS_SITE = r"""
+upstream shop { server unix:{app}; }
+server {
+    listen {listen};
+    set $no_store "";
+    if ($uri ~ "^{private}/") {
+        set $no_store "no-store";
+    }
+    add_header X-Content-Type-Options "nosniff" always;
+    add_header X-Frame-Options "DENY" always;
+    add_header Cache-Control $no_store always;
+    location / {
+        proxy_pass http://shop;
     }
 }
 """
