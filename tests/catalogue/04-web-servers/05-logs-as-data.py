@@ -59,6 +59,23 @@ EXERCISES = {
                 "[$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" \"$http_user_agent\"'"),
             # the client's status where the app's belongs: a 504 or 502 from nginx reads as the app's
             "status_twice": _format(COMBINED + "$request_time $upstream_response_time $status $request_id'"),
+            # $remote_user typed in as "-": right only until someone logs in with Basic auth
+            "remote_user_typed_in": _format(
+                "'$remote_addr - - [$time_local] \"$request\" $status $body_bytes_sent \"$http_referer\" "
+                "\"$http_user_agent\" $request_time $upstream_response_time $upstream_status $request_id'"),
+            # the time until the app's headers, "-" when the app never answered
+            "upstream_header_time": _format(
+                COMBINED + "$request_time $upstream_header_time $upstream_status $request_id'"),
+            # JSON escaping: a quote in the user agent becomes \" and the quoted field ends early
+            "escape_json": _format(
+                "escape=json '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+                "\"$http_referer\" \"$http_user_agent\" $request_time $upstream_response_time $upstream_status "
+                "$request_id'"),
+            # two strings joined without a space between them: "$http_user_agent"$request_time
+            "strings_joined_without_space": _format(
+                "'$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent '\n"
+                "    '\"$http_referer\" \"$http_user_agent\"'\n"
+                "    '$request_time $upstream_response_time $upstream_status $request_id'"),
         },
         alternatives={
             # one line, double quotes, the inner quotes escaped
@@ -226,6 +243,28 @@ def upstream_failure(line):
         return "broken"
     return None
 ''',
+            # "recv() failed" alone: a client that reset its own connection reads as the app
+            "any_recv_failed": r'''
+def upstream_failure(line):
+    if "upstream timed out" in line:
+        return "timeout"
+    if re.search(r"connect\(\) .*failed .*while connecting to upstream|no live upstreams", line):
+        return "down"
+    if "upstream prematurely closed" in line or "recv() failed" in line or "upstream sent invalid" in line:
+        return "broken"
+    return None
+''',
+            # "timed out" and "upstream" anywhere: a client's timeout on a proxied request counts
+            "timed_out_and_upstream_anywhere": r'''
+def upstream_failure(line):
+    if "timed out" in line and "upstream" in line:
+        return "timeout"
+    if re.search(r"connect\(\) .*failed .*while connecting to upstream|no live upstreams", line):
+        return "down"
+    if re.search(r"upstream prematurely closed|recv\(\) failed .*upstream|upstream sent invalid", line):
+        return "broken"
+    return None
+''',
         },
         alternatives={
             # the message cut out of the line first, then prefixes looked up in a table
@@ -281,6 +320,27 @@ def upstream_failure(line):
             return "broken"
     if "recv() failed (" in text and "from upstream" in text or "recv() failed (" in text and \
             text.endswith("while reading upstream"):
+        return "broken"
+    return None
+''',
+            # lower-cased, lists of words, any()
+            "lowercase_word_lists": r'''
+TIMEOUT = ("upstream timed out",)
+DOWN = ("no live upstreams",)
+BROKEN = ("upstream prematurely closed connection", "upstream sent invalid header")
+
+
+def upstream_failure(line):
+    text = line.lower().split(", client:")[0]
+    if any(words in text for words in TIMEOUT):
+        return "timeout"
+    if any(words in text for words in DOWN):
+        return "down"
+    if "connect() to" in text and "failed (" in text and "while connecting to upstream" in text:
+        return "down"
+    if any(words in text for words in BROKEN):
+        return "broken"
+    if "recv() failed (" in text and "upstream" in text:
         return "broken"
     return None
 ''',
@@ -465,6 +525,50 @@ def p95_by_endpoint(lines):
         times.setdefault(path, []).append(float(quoted[6].split()[0]))
     return {endpoint: sorted(values)[math.ceil(95 * len(values) / 100) - 1] for endpoint, values in times.items()}
 ''',
+            # unit 1.3's sed in Python: a digit segment's closing / is used up, so the next
+            # segment, digits too, is not replaced (/archive/2026/11 → /archive/{id}/11)
+            "sed_ported_overlapping": r'''
+import math
+import re
+
+
+def p95_by_endpoint(lines):
+    times = {}
+    for line in lines:
+        quoted = line.split('"')
+        method, target, _ = quoted[1].split()
+        path = re.sub(r"/[0-9]+(/|$)", r"/{id}\1", target.split("?")[0])
+        times.setdefault(f"{method} {path}", []).append(float(quoted[6].split()[0]))
+    return {endpoint: sorted(values)[math.ceil(95 * len(values) / 100) - 1] for endpoint, values in times.items()}
+''',
+            # only the requests the app answered: the ones nginx answered alone left out
+            "app_lines_only": r'''
+import math
+
+
+def p95_by_endpoint(lines):
+    times = {}
+    for line in lines:
+        quoted = line.split('"')
+        after = quoted[6].split()
+        if after[1] == "-":
+            continue
+        method, target, _ = quoted[1].split()
+        path = "/".join("{id}" if part.isdigit() else part for part in target.split("?")[0].split("/"))
+        times.setdefault(f"{method} {path}", []).append(float(after[0]))
+    return {endpoint: sorted(values)[math.ceil(95 * len(values) / 100) - 1] for endpoint, values in times.items()}
+''',
+            # round() for the rank: 12.35 becomes 12, not 13
+            "rank_rounded": r'''
+def p95_by_endpoint(lines):
+    times = {}
+    for line in lines:
+        quoted = line.split('"')
+        method, target, _ = quoted[1].split()
+        path = "/".join("{id}" if part.isdigit() else part for part in target.split("?")[0].split("/"))
+        times.setdefault(f"{method} {path}", []).append(float(quoted[6].split()[0]))
+    return {endpoint: sorted(values)[max(round(0.95 * len(values)), 1) - 1] for endpoint, values in times.items()}
+''',
         },
         alternatives={
             # a regular expression for the whole line, collections.defaultdict, math.ceil
@@ -525,6 +629,23 @@ def p95_by_endpoint(lines):
     frame = pd.DataFrame(rows)
     return {endpoint: float(group.sort_values().iloc[math.ceil(len(group) * 0.95 - 1e-9) - 1])
             for endpoint, group in frame.groupby("endpoint")["seconds"]}
+''',
+            # numpy's inverted_cdf is the nearest rank
+            "numpy_inverted_cdf": r'''
+import re
+
+import numpy as np
+
+LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<target>\S+) [^"]*" .* "(?:[^"\\]|\\.)*" (?P<seconds>\d+\.\d+) ')
+
+
+def p95_by_endpoint(lines):
+    groups = {}
+    for line in lines:
+        found = LINE.search(line)
+        path = re.sub(r"(?<=/)[0-9]+(?=/|$)", "{id}", found["target"].split("?", 1)[0])
+        groups.setdefault(found["method"] + " " + path, []).append(float(found["seconds"]))
+    return {endpoint: float(np.percentile(values, 95, method="inverted_cdf")) for endpoint, values in groups.items()}
 ''',
         },
     ),
