@@ -426,6 +426,22 @@ server {
 }
 """
 ''',
+            # Connection "" in the server block, Host in the location: the location inherits no
+            # proxy_set_header, so nginx (< 1.30) sends Connection: close again
+            "server_connection_header_lost_in_location": r'''
+POOLED_SITE = r"""
+upstream shop { server unix:{app}; keepalive {idle}; }
+server {
+    listen {listen};
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    location / {
+        proxy_pass http://shop;
+        proxy_set_header Host $host;
+    }
+}
+"""
+''',
         },
         alternatives={
             # the proxy settings in the server block, more upstream tuning, single quotes
