@@ -29,10 +29,13 @@ def secret_blocks() -> list[list[str]]:
 
 def secrets() -> set[str]:
     """What would give a secret away: two consecutive lines of a block, or one long line.
-    (A single short line such as `with engine.connect() as connection:` is not a secret.)"""
+    (A single short line such as `with engine.connect() as connection:` is not a secret, nor
+    two lines as bare as `while True:` / `try:` or `return 404;` / `}`: fewer than 20 letters
+    and digits between them.)"""
     found = set()
     for block in secret_blocks():
-        found |= {f"{a}\n{b}" for a, b in zip(block, block[1:])}
+        found |= {f"{a}\n{b}" for a, b in zip(block, block[1:])
+                  if sum(character.isalnum() for character in a + b) >= 20}
         found |= {line for line in block if len(line) >= 60}
     visible = "\n".join(line.strip() for path in (ROOT / "release").glob("*/*.ipynb")
                         for cell in nbformat.read(path, 4).cells for line in cell.source.splitlines())
