@@ -31,6 +31,7 @@ notebook closes (like the course's Redis); ``site.stop()`` stops it.
 
 import atexit
 import http.client
+import os
 import re
 import shutil
 import socket
@@ -369,6 +370,11 @@ def _stop_and_remove(name: str) -> None:
 def _forget_finished_grading() -> None:
     """Stop and remove the instances of grading kernels that have ended (named ``-g<pid>``:
     Validate in JupyterLab; the grading sandbox ends its own with its process namespace)."""
+    if os.environ.get("BACKENDLAB_KERNEL_TAG"):
+        # In the grading sandbox the runtime folder is the kernel's own, and instances are
+        # named after a hex tag, not a pid: one made only of digits (2% of them) would be
+        # mistaken for a finished kernel's pid and removed under the notebook's feet.
+        return
     for name in nginx_service.instances():
         tag = re.search(r"-g(\d+)$", name)
         if tag and not _python_runs(int(tag.group(1))):

@@ -363,3 +363,18 @@ def test_stop_all_stops_what_this_kernel_started_and_nothing_else() -> None:
         other.stop()
         mine.stop()
         app.stop()
+
+
+def test_a_sandboxed_kernel_whose_tag_is_all_digits_keeps_its_instances(monkeypatch) -> None:
+    """A grading kernel's tag is hex; 2% are digits only, which once read as a dead pid."""
+    from backendlab import web  # noqa: PLC0415
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    monkeypatch.setenv("BACKENDLAB_KERNEL_TAG", "98172103")
+    first = web.nginx("digits-tag")
+    first.apply("server { listen {listen}; location / { return 204; } }")
+    try:
+        web.nginx("digits-tag-other")  # what once removed the first instance's folder
+        assert first.root.is_dir() and first.get("/").status == 204
+    finally:
+        first.stop()
