@@ -1,0 +1,83 @@
+"""The capstone project's app, replay and evidence (unit 5), on the small dataset."""
+
+import sqlalchemy as sa
+
+from backendlab import capstone
+
+
+class Cached(capstone.Naive):
+    """Cache-aside without invalidation: the stale reads the replay must catch."""
+
+    def product(self, db, product_id):
+        key = f"product:{product_id}"
+        if (hit := self.cache.get(key)) is not None:
+            import json
+            return json.loads(hit)
+        found = super().product(db, product_id)
+        import json
+        self.cache.set(key, json.dumps(found))
+        return found
+
+
+def test_naive_app_answers_and_counts_statements():
+    project = capstone.Project("t-naive")
+    app = project.serve(capstone.Naive)
+    try:
+        assert app.get("/health") == (200, {"status": "ok"})
+        status, body = app.get("/customers/5/orders")
+        assert status == 200 and body["orders"] and "items" in body["orders"][0]
+        assert app.get("/customers/999999999/orders")[0] == 404
+        assert app.get("/products/abc")[0] == 404
+        assert app.request("PUT", "/products/3/price", {"price_cents": 777})[0] == 200
+        assert project.price(3) == 777
+        assert app.request("PUT", "/products/3/price", {"price": 1})[0] == 400
+        orders = app.statements("/customers/{id}/orders")[0]
+        assert len(orders) == 2 + len(body["orders"])   # the customer check, orders, N items
+    finally:
+        project.stop()
+
+
+def test_replay_finds_stale_reads_and_keeps_statuses():
+    project = capstone.Project("t-stale")
+    try:
+        report = project.replay(project.serve(capstone.Naive))
+        assert report.failed == 0 and not report.stale_reads
+        assert report.most_statements["/products/{id}"] == 1
+        stale = project.replay(project.serve(Cached, cache=True))
+        assert stale.stale_reads, "a cache never invalidated must give stale reads"
+        assert stale.statements_per_request["/products/{id}"] < 1
+    finally:
+        project.stop()
+
+
+def test_learner_code_that_raises_gives_500_and_is_reported():
+    class Broken(capstone.Naive):
+        def product(self, db, product_id):
+            raise ValueError("oops")
+
+    project = capstone.Project("t-broken")
+    try:
+        app = project.serve(Broken)
+        assert app.get("/products/1")[0] == 500
+        assert "ValueError: oops" in app.errors[0]
+    finally:
+        project.stop()
+
+
+def test_serve_wants_a_class():
+    import pytest
+
+    from backendlab.errors import CourseError
+    with pytest.raises(CourseError, match="class derived from capstone.Naive"):
+        capstone.Project("t-class").serve(capstone.Naive())
+
+
+def test_report_round_trips_through_json(tmp_path):
+    project = capstone.Project("t-json")
+    try:
+        report = project.replay(project.serve(capstone.Naive),
+                                capstone.workload(project.engine, rounds=1, reads=10))
+        again = capstone.Report.load(report.save(tmp_path / "baseline.json"))
+        assert again == report
+    finally:
+        project.stop()
