@@ -1,0 +1,143 @@
+"""A project: a working copy of the shop, its static files, its Redis, the app it serves and
+the replay that measures it."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import statistics
+import threading
+import time
+from collections import Counter, defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import CourseError
+from ..load import UnixHTTPConnection
+from ..paths import grading_suffix, runtime_dir
+from .app import App, Naive, _count_statement, route_of
+from .traffic import Report, Workload, _percentile, workload
+
+
+# --- the project: data, Redis, app, replay -----------------------------------------------------
+
+
+class Project:
+    """Your project's working copy of the shop, its static files and (on demand) its Redis.
+
+    ``Project(name)`` starts from a fresh copy of the seeded shop, so every run of a notebook
+    begins at the same naive state; ``fresh=False`` keeps what an earlier cell changed.
+    """
+
+    def __init__(self, name: str = "project") -> None:
+        from ..sql import database  # noqa: PLC0415 - SQLAlchemy only when a project is made
+
+        self.name = name
+        self.engine = database(f"capstone-{name}")
+        sa.event.listen(self.engine, "before_cursor_execute", _count_statement)
+        self.static = runtime_dir() / f"capstone-{name}{grading_suffix()}-static"
+        self.static.mkdir(mode=0o700, exist_ok=True)
+        (self.static / "shop.css").write_text("body { font-family: sans-serif; }\n" * 200)
+        self._cache: Any = None
+        self._apps: list[App] = []
+
+    @property
+    def cache(self) -> Any:
+        """This project's private Redis (started on first use), emptied at the start."""
+        if self._cache is None:
+            from ..caching import private_server  # noqa: PLC0415
+            self._cache = private_server(f"capstone-{self.name}")
+        return self._cache
+
+    def serve(self, code: type[Naive], *, cache: bool = False) -> App:
+        """Serve an instance of ``code`` (Naive or your subclass), replacing the app this
+        project served before. ``cache=True`` hands it this project's Redis as ``self.cache``."""
+        if not (isinstance(code, type) and issubclass(code, Naive)):
+            raise CourseError(f"serve() wants a class derived from capstone.Naive, not {code!r}.",
+                              "write `class Mine(capstone.Naive): ...` and pass `Mine` "
+                              "(the class itself, not Mine()).")
+        self.stop()
+        app = App(self, code(self.cache if cache else None))
+        self._apps.append(app)
+        return app
+
+    def stop(self) -> None:
+        """Stop every app this project serves."""
+        while self._apps:
+            self._apps.pop().stop()
+
+    def price(self, product_id: int) -> int | None:
+        """The database's price for a product right now (the truth a cache must agree with)."""
+        with self.engine.connect() as db:
+            return db.execute(sa.text("SELECT price_cents FROM products WHERE id = :id"),
+                              {"id": product_id}).scalar()
+
+    def replay(self, app: App, traffic: Workload | None = None, *, clients: int = 8,
+               name: str | None = None) -> Report:
+        """Send the seeded traffic to ``app`` (or to nginx: anything with ``.socket``) from
+        ``clients`` threads; count statuses, statements and stale reads, time every request."""
+        traffic = traffic or workload(self.engine)
+        app.forget()
+        statuses: Counter[int] = Counter()
+        latencies: list[float] = []
+        stale: list[str] = []
+        lock = threading.Lock()
+        started = time.perf_counter()
+        for reads, writes in zip(traffic.rounds, traffic.writes):
+            truth = {step.path: self.price(int(step.path.split("/")[2]))
+                     for step in reads if route_of(step.path) == "/products/{id}"}
+            queue = list(reads)
+
+            def client() -> None:
+                connection = UnixHTTPConnection(app.socket, timeout=30)
+                try:
+                    while True:
+                        with lock:
+                            if not queue:
+                                return
+                            step = queue.pop()
+                        sent = time.perf_counter()
+                        try:
+                            connection.request(step.method, step.path)
+                            response = connection.getresponse()
+                            raw = response.read()
+                            status = response.status
+                        except (OSError, http.client.HTTPException):
+                            connection.close()
+                            connection = UnixHTTPConnection(app.socket, timeout=30)
+                            status, raw = 0, b""
+                        with lock:
+                            latencies.append(time.perf_counter() - sent)
+                            statuses[status] += 1
+                            if status == 200 and step.path in truth:
+                                seen = json.loads(raw).get("price_cents")
+                                if seen != truth[step.path]:
+                                    stale.append(f"GET {step.path} gave price_cents {seen}, "
+                                                 f"the database has {truth[step.path]}")
+                finally:
+                    connection.close()
+
+            threads = [threading.Thread(target=client) for _ in range(clients)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            for step in writes:
+                sent = time.perf_counter()
+                status, _ = app.request(step.method, step.path, step.body)
+                latencies.append(time.perf_counter() - sent)
+                statuses[status] += 1
+        seconds = time.perf_counter() - started
+        per_route: dict[str, list[int]] = defaultdict(list)
+        for served in list(app.served):
+            per_route[served.route].append(len(served.statements))
+        return Report(
+            name=name or type(app.code).__name__, requests=traffic.requests, seconds=seconds,
+            by_status=dict(statuses), stale_reads=stale,
+            statements_per_request={r: statistics.fmean(n) for r, n in sorted(per_route.items())},
+            most_statements={r: max(n) for r, n in sorted(per_route.items())},
+            p50_ms=_percentile(latencies, 0.5) * 1000, p95_ms=_percentile(latencies, 0.95) * 1000,
+            errors=list(app.errors))
+
+
