@@ -554,6 +554,30 @@ def test_a_grading_kernel_can_still_use_the_shell_sandbox(bwrap: None, course: P
     assert done.stdout.split() == ["bwrap", "hi"], done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("url", ["redis://127.0.0.1:6379/0", "unix:///run/redis/redis.sock"])
+def test_a_grading_kernel_never_gets_the_graders_redis(course: Path, url: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each kernel starts its own redis-server: the grader's Redis (shared by every kernel, and
+    on a TCP port one that would need the network) is neither passed on nor a reason to keep
+    the network."""
+    from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415
+    from backendlab.paths import data_dir  # noqa: PLC0415
+
+    monkeypatch.delenv("BACKENDLAB_DATABASE_URL", raising=False)
+    monkeypatch.setenv("BACKENDLAB_REDIS_URL", url)
+    assert grading_kernel.needs_network() == ""
+    private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
+    try:
+        command = grading_kernel.sandbox_command(
+            ["true"], cwd=course / "autograded" / "alice" / "unit", private=private,
+            course=course, data=data_dir(), tag="test", cgroup=None)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    assert "--unshare-net" in command
+    assert "BACKENDLAB_REDIS_URL" not in command
+    assert url not in command
+
+
 def test_a_fork_bomb_in_a_grading_kernel_stops_at_the_process_limit(
         bwrap: None, course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415

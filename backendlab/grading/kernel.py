@@ -16,7 +16,9 @@ kernel sees:
   folder for its working copies (``<data folder>/workspaces``);
 - its own ``/tmp`` and ``HOME`` (size-limited, in memory), where a private ``redis-server``
   is started when a notebook needs one (``BACKENDLAB_RUNTIME_DIR`` points there);
-- of the grader's environment variables only the harmless ones (``KEPT_VARIABLES``);
+- of the grader's environment variables only the harmless ones (``KEPT_VARIABLES``), never
+  the grader's service URLs (``BACKENDLAB_DATABASE_URL``, ``BACKENDLAB_REDIS_URL``): every
+  kernel gets its own redis-server, so no kernel reads or writes another's keys;
 - no network (own network namespace with only its own loopback), except PostgreSQL's unix
   socket when ``BACKENDLAB_DATABASE_URL`` names one; nbgrader talks to the kernel over unix
   sockets (ZMQ's ``ipc`` transport) in a private folder bound into the sandbox;
@@ -280,9 +282,11 @@ def _postgres_for_kernel(private: Path, tag: str, arguments: list[str]) -> dict[
 
 
 def needs_network() -> str:
-    """Why the kernel must share the machine's network, or "" (services on TCP ports)."""
+    """Why the kernel must share the machine's network, or "" (a PostgreSQL on a TCP port).
+    Not Redis: a kernel never gets the grader's ``BACKENDLAB_REDIS_URL`` (it starts its own
+    redis-server in its private runtime folder)."""
     reasons = []
-    for variable in ("BACKENDLAB_DATABASE_URL", "BACKENDLAB_REDIS_URL"):
+    for variable in ("BACKENDLAB_DATABASE_URL",):
         url = os.environ.get(variable, "")
         if not url:
             continue
@@ -402,8 +406,10 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
                   "--remount-ro", "/"]  # the folders bwrap made to hold the binds: read-only
     passed = {name: value for name, value in os.environ.items()
               if name in KEPT_VARIABLES or name.startswith(KEPT_PREFIXES)}
-    for name in ("BACKENDLAB_DATABASE_URL", "BACKENDLAB_DATABASE_BROKER"):
-        passed.pop(name, None)  # the grader's URL is the superuser's: never passed on
+    # The grader's database URL is the superuser's; its Redis is shared by every kernel (and
+    # a TCP one would need the network): never passed on.
+    for name in ("BACKENDLAB_DATABASE_URL", "BACKENDLAB_DATABASE_BROKER", "BACKENDLAB_REDIS_URL"):
+        passed.pop(name, None)
     passed.update(database)
     environment = {**passed, "HOME": home, "TMPDIR": "/tmp", "BACKENDLAB_DATA_DIR": str(data),
                    "BACKENDLAB_RUNTIME_DIR": "/tmp/backendlab-runtime", SANDBOX_VARIABLE: "bwrap",
