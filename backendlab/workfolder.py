@@ -239,9 +239,10 @@ def restore(source: Path, *, work: Path | None = None) -> Restored:
     return done
 
 
-def archive_and_tell() -> None:
-    """:func:`archive`, then where the archive is and how to download it (start-here's cell)."""
-    packed = archive()
+def archive_and_tell(destination: Path | None = None) -> None:
+    """:func:`archive` (to ``destination`` when given, as ``work archive --to`` does), then
+    where the archive is and how to download it (start-here's cell, the CLI)."""
+    packed = archive(destination)
     print(f"Your work folder is packed into {_shown(packed)}: in the file browser, open "
           f"{_shown(packed.parent)}/, right-click {packed.name}, Download.")
 
