@@ -94,6 +94,27 @@ def test_the_verdict_follows_the_measurement() -> None:
         "No ratio: 'b' got no answers."
 
 
+def test_under_nbgrader_one_short_round_that_says_it_is_not_a_measurement(
+        app: shop_app.App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A class pays every request once per student: while nbgrader grades, nobody reads the
+    numbers, so run and compare send one round of at most 25 requests per connection."""
+    before = app.requests_served()
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # (grading names the app's files apart)
+    result = load.run(app, "/health", requests=500, concurrency=2, rounds=3)
+    assert len(result.rounds) == 1 and result.requests == 50 and result.statuses == {200: 50}
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    assert app.requests_served() - before == 50
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert "measured once while nbgrader graded: not a measurement" in str(result)
+    small = load.run(app, "/health", requests=10, concurrency=2)
+    assert small.requests == 10  # fewer than the cap: sent as asked
+    comparison = load.compare({"a": {"keep_alive": False}, "b": {"keep_alive": True}},
+                              target=app, path="/health", requests=300, concurrency=2, rounds=3)
+    assert [(len(r.rounds), r.requests) for r in comparison.results] == [(1, 50), (1, 50)]
+    text = str(comparison)
+    assert "not a measurement" in text and "×" not in text and "interleaved" not in text
+
+
 def test_percentile_is_nearest_rank() -> None:
     values = [float(v) for v in range(1, 21)]
     assert load._percentile(values, 0.5) == 10 and load._percentile(values, 0.95) == 19
