@@ -270,6 +270,44 @@ def test_a_skipped_submission_says_why_and_is_not_retried(graded_class: tuple[Pa
         assert log.count(instructor.ATTEMPT) == 1, f"{student} was graded again"
 
 
+@pytest.mark.parametrize(("unit", "opens"), [("01-linux", False), ("02-sql-tuning", True),
+                                             ("04-web-servers", True)])
+def test_units_that_open_the_database_are_recognised(unit: str, opens: bool) -> None:
+    """Unit 4 opens it through the shop app (web.app), not backendlab.database."""
+    assert instructor.uses_database((ROOT / "source" / unit).glob("*.ipynb")) is opens
+
+
+def test_the_capstone_project_opens_the_database(tmp_path: Path) -> None:
+    notebook = tmp_path / "project.ipynb"
+    notebook.write_text('{"cells": [{"source": ["project = capstone.Project(\\"mine\\")"]}]}')
+    assert instructor.uses_database([notebook])
+
+
+@pytest.mark.parametrize("sandboxed", [True, False])
+def test_shared_services_are_prepared_without_leftovers(tmp_path: Path, sandboxed: bool,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dataset is built before grading (a sandboxed kernel cannot: its datasets folder is
+    read-only), as the pristine file, with no working copy left behind; a redis-server is
+    started only for unsandboxed kernels (a sandboxed one starts its own)."""
+    from backendlab import datasets  # noqa: PLC0415
+    from backendlab.services import redis_server  # noqa: PLC0415
+
+    built, started = [], []
+    monkeypatch.setattr(datasets, "shop_sqlite", built.append)
+    monkeypatch.setattr(redis_server, "ensure_running", lambda: started.append(True))
+    monkeypatch.delenv("BACKENDLAB_DATABASE_URL", raising=False)
+    monkeypatch.delenv("BACKENDLAB_REDIS_URL", raising=False)
+    monkeypatch.setenv("BACKENDLAB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BACKENDLAB_SCALE", "small")
+    shutil.copytree(ROOT / "source" / UNIT, tmp_path / "source" / UNIT)
+
+    instructor.prepare_shared_services(tmp_path, UNIT, sandboxed=sandboxed)
+
+    assert built == ["small"]
+    assert started == ([] if sandboxed else [True])
+    assert not list((tmp_path / "data").rglob("*warm-up*"))
+
+
 def test_only_a_dead_grading_process_means_grading_again(monkeypatch: pytest.MonkeyPatch,
                                                           tmp_path: Path) -> None:
     """The process dies on "b" (it is graded again alone, then dies again: reported); "c",

@@ -37,9 +37,7 @@ GRADED_NOTEBOOKS = [nb for nb in NOTEBOOKS
 def backends(*notebooks: Path) -> list[str]:
     """Notebooks that open a database (themselves, or through the shop app) run on SQLite and on
     PostgreSQL; others run once."""
-    uses_sql = any(call in path.read_text() for path in notebooks
-                   for call in ("backendlab.database(", "web.app("))
-    return ["sqlite", "postgresql"] if uses_sql else ["sqlite"]
+    return ["sqlite", "postgresql"] if instructor.uses_database(notebooks) else ["sqlite"]
 
 
 NOTEBOOK_RUNS = [pytest.param(nb, backend, id=f"{nb}-{backend}") for nb in GRADED_NOTEBOOKS

@@ -13,8 +13,8 @@ notebook missing or misnamed, a notebook that is not JSON, ...) and is not grade
 would fail the same way. Only when the grading process itself died while grading a
 submission is that submission graded again, alone; no bad submission stops the class.
 
-Shared, slow things (the dataset, the PostgreSQL template, the Redis server) are prepared
-once before grading starts, so no submission pays for them.
+Shared, slow things (the shop dataset, the PostgreSQL template, and for unsandboxed kernels
+the Redis server) are prepared once before grading starts, so no submission pays for them.
 """
 
 import datetime
@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,14 +68,45 @@ def submitted_students(course: Path, unit: str) -> list[str]:
     return sorted(path.parent.name for path in (course / "submitted").glob(f"*/{unit}") if path.is_dir())
 
 
-def prepare_shared_services(course: Path, unit: str) -> None:
-    """Build what the unit's notebooks need once, before any grading kernel asks for it."""
-    sources = "\n".join(path.read_text() for path in (course / "source" / unit).glob("*.ipynb"))
-    if "backendlab.database(" in sources:
-        from .. import sql  # noqa: PLC0415 - heavy imports only when needed
+# How a notebook opens the shop database: itself, through the shop app (unit 4), or through
+# the capstone project (unit 5). ``uses_database`` is the one test of it (tests use it too).
+DATABASE_CALLS = ("backendlab.database(", "web.app(", "capstone.Project(",
+                  "backendlab.capstone import Project")
 
-        sql.database("grading-warm-up").dispose()  # builds the dataset / PostgreSQL template
-    if "backendlab.redis_client(" in sources and not os.environ.get("BACKENDLAB_REDIS_URL"):
+
+def uses_database(notebooks: Iterable[Path]) -> bool:
+    """Does one of ``notebooks`` open the shop database (so it needs the dataset built)?"""
+    return any(call in path.read_text() for path in notebooks for call in DATABASE_CALLS)
+
+
+def build_shop_dataset() -> None:
+    """Build the shop dataset at the kernels' scale, leaving no working copy behind: the
+    pristine SQLite file (which the shop app opens read-only, and which a sandboxed kernel
+    cannot write: its datasets folder is read-only) and, with ``BACKENDLAB_DATABASE_URL``,
+    the PostgreSQL template (a copy is made from it and dropped at once)."""
+    from .. import datasets, sql  # noqa: PLC0415 - heavy imports only when needed
+
+    scale = datasets.default_scale()
+    datasets.shop_sqlite(scale)
+    url = os.environ.get(sql.URL_VARIABLE)
+    if url:
+        server = sql._psycopg_url(url)
+        with sql._admin_connection(server) as admin:
+            name = f"backendlab_grading_warm_up_{os.getpid()}"
+            sql.make_copy(admin, server, name, "shop", scale)  # builds the template if missing
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def prepare_shared_services(course: Path, unit: str, sandboxed: bool) -> None:
+    """Build what the unit's notebooks need once, before any grading kernel asks for it: the
+    shop dataset, and (``sandboxed`` False only) the private redis-server that ordinary
+    kernels share. A sandboxed kernel starts a redis-server of its own in its private
+    runtime folder, so one started here would be of no use and stay running after grading."""
+    notebooks = sorted((course / "source" / unit).glob("*.ipynb"))
+    if uses_database(notebooks):
+        build_shop_dataset()
+    uses_redis = any("backendlab.redis_client(" in path.read_text() for path in notebooks)
+    if uses_redis and not sandboxed and not os.environ.get("BACKENDLAB_REDIS_URL"):
         from ..services import redis_server  # noqa: PLC0415
 
         redis_server.ensure_running()
@@ -408,7 +440,7 @@ def grade_unit(course: Path, unit: str, students: list[str] | None = None,
         if sandbox_problem():
             print(f"\n{'!' * 78}\n{status}\n{'!' * 78}\n", flush=True)
         ensure_assignment_in_gradebook(course, unit, logs)
-        prepare_shared_services(course, unit)
+        prepare_shared_services(course, unit, sandboxed=not sandbox_problem())
         for student in chosen:  # what is in autograded/ now is this run's progress
             shutil.rmtree(course / "autograded" / student / unit, ignore_errors=True)
         workers = min(jobs or os.cpu_count() or 1, len(chosen))
