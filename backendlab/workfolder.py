@@ -11,10 +11,12 @@ changes its outputs, and a changed course file is what makes ``git pull`` refuse
 The rules, in :func:`prepare`:
 
 - a notebook the learner does not have yet is copied from ``release/<unit>/``;
-- a notebook the learner has is **never** overwritten. When the course changed it since it was
-  copied, the new version goes beside it as ``<name>.course-update-<date>.ipynb``, with a
+- a notebook the learner changed is **never** overwritten. When the course changed it since it
+  was copied, the new version goes beside it as ``<name>.course-update-<date>.ipynb``, with a
   one-line notice. ``.course-versions.json`` remembers the version of each notebook the learner
-  was given, so an update is offered once.
+  was given, so an update is offered once;
+- a notebook still exactly as the course gave it (the learner never saved it) holds nothing of
+  theirs: a course update replaces it, with a notice, as :func:`restore` replaces it.
 
 Binder sessions are temporary, so :func:`archive` packs the work folder into one ``.zip`` to
 download, and :func:`restore` unpacks it in a later session, again without overwriting a
@@ -82,9 +84,11 @@ def _beside(path: Path, mark: str) -> Path:
 
 @dataclass
 class Prepared:
-    """What :func:`prepare` did: files copied, updates put beside the learner's, notices."""
+    """What :func:`prepare` did: files copied, untouched copies replaced by the course's new
+    version, updates put beside the learner's changed ones, notices."""
 
     copied: list[Path] = field(default_factory=list)
+    replaced: list[Path] = field(default_factory=list)
     updates: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
@@ -120,18 +124,24 @@ def prepare(unit: str | None = None, *, release: Path | None = None,
     versions, done = _read_versions(work), Prepared()
     for source, relative in files:
         target, course_version = work / relative, _sha256(source)
+        given = versions.get(relative)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes())
             done.copied.append(target)
-        elif versions.get(relative) not in (None, course_version) \
-                and _sha256(target) != course_version:
-            # The course changed this file since the learner got it: theirs stays.
-            update = _beside(target, UPDATE_MARK)
-            update.write_bytes(source.read_bytes())
-            done.updates.append(update)
-            done.notices.append(f"The course updated {relative}: your notebook is unchanged; "
-                                f"the new version is beside it as {update.name}.")
+        elif given not in (None, course_version):  # the course changed it since it was given
+            mine = _sha256(target)
+            if mine == given:  # untouched since: nothing of the learner's to keep
+                target.write_bytes(source.read_bytes())
+                done.replaced.append(target)
+                done.notices.append(f"The course updated {relative}: you had not changed it, "
+                                    "so it is the new version now.")
+            elif mine != course_version:  # changed by the learner too: theirs stays
+                update = _beside(target, UPDATE_MARK)
+                update.write_bytes(source.read_bytes())
+                done.updates.append(update)
+                done.notices.append(f"The course updated {relative}: your notebook is "
+                                    f"unchanged; the new version is beside it as {update.name}.")
         versions[relative] = course_version
     _write_versions(work, versions)
     return done

@@ -1,4 +1,5 @@
-"""The learner's work folder: copied once, never overwritten, course updates put beside, archived."""
+"""The learner's work folder: copied once, never overwritten once changed, course updates put
+beside (or in place of an untouched copy), archived."""
 
 import shutil
 import zipfile
@@ -71,6 +72,24 @@ def test_a_course_update_goes_beside_the_learners_notebook(course) -> None:
     # offered once: the next opening changes nothing
     again = workfolder.prepare(UNIT, release=release, work=work)
     assert again.copied == again.updates == again.notices == []
+
+
+def test_a_course_update_replaces_a_notebook_the_learner_never_changed(course) -> None:
+    release, work = course
+    workfolder.prepare(UNIT, release=release, work=work)
+    untouched = work / UNIT / "01-sql-warmup.ipynb"
+    course_version = release / UNIT / "01-sql-warmup.ipynb"
+    notebook = nbformat.read(course_version, as_version=4)
+    notebook.cells.append(nbformat.v4.new_markdown_cell("A new paragraph from the course."))
+    nbformat.write(notebook, course_version)
+
+    update = workfolder.prepare(UNIT, release=release, work=work)
+    assert untouched.read_bytes() == course_version.read_bytes()
+    assert update.replaced == [untouched] and update.copied == update.updates == []
+    [notice] = update.notices
+    assert "01-sql-warmup.ipynb" in notice and "new version" in notice
+    again = workfolder.prepare(UNIT, release=release, work=work)
+    assert again.replaced == again.updates == again.notices == []
 
 
 def test_an_unknown_unit_is_a_course_error(course) -> None:
