@@ -144,9 +144,11 @@ def _read_cache(work: Path) -> dict:
 def unit_progress(unit: str | None = None, *, release: Path | None = None,
                   work: Path | None = None, timeout: int = 300) -> list[NotebookProgress]:
     """Progress of every notebook of ``unit`` (every unit when None) in the work folder. The
-    work folder is prepared first, so the course's notebooks the learner lacks show as not started."""
+    work folder is prepared first, so the course's notebooks the learner lacks show as not started;
+    what preparing says (a course update, told once) is printed, or it would never be seen."""
     release, work = release or workfolder.release_dir(), work or workfolder.work_dir()
-    workfolder.prepare(unit, release=release, work=work)
+    for notice in workfolder.prepare(unit, release=release, work=work).notices:
+        print(notice)
     cache = _read_cache(work)
     results = []
     for name in [unit] if unit else workfolder.units(release):

@@ -82,3 +82,16 @@ def test_a_broken_notebook_is_named_not_a_traceback(tmp_path: Path) -> None:
     results = progress.unit_progress(UNIT, release=release, work=work)
     assert "could not read it" in results[0].problem and results[1].problem == ""
     assert "could not read it" in progress.table(results)
+
+
+def test_a_course_update_found_while_asking_is_told(tmp_path: Path, capsys) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(ROOT / "release" / UNIT, release / UNIT)
+    work = tmp_path / "work"
+    workfolder.prepare(UNIT, release=release, work=work)
+    course_version = release / UNIT / "01-sql-warmup.ipynb"
+    notebook = nbformat.read(course_version, as_version=4)
+    notebook.cells.append(nbformat.v4.new_markdown_cell("A new paragraph from the course."))
+    nbformat.write(notebook, course_version)
+    progress.unit_progress(UNIT, release=release, work=work)  # nothing started: nothing runs
+    assert "The course updated 00-orientation/01-sql-warmup.ipynb" in capsys.readouterr().out
