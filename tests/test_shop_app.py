@@ -220,6 +220,26 @@ def test_grading_kernels_get_apps_of_their_own(name: str, tag: str,
     assert shop_app.stop(name) is True
 
 
+def test_on_sqlite_the_app_reads_the_dataset_read_only(name: str) -> None:
+    """No working copy per start (88 MB at full scale, ~10 starts per graded student): the
+    app opens the pristine dataset read-only, so it cannot change it either."""
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    from backendlab.paths import data_dir  # noqa: PLC0415
+
+    workspaces = data_dir() / "workspaces"
+    before = set(workspaces.glob("*")) if workspaces.is_dir() else set()
+    app = shop_app.start(name, "stdlib")
+    assert json.loads(get(app, "/products/1")[2])["id"] == 1
+    after = set(workspaces.glob("*")) if workspaces.is_dir() else set()
+    assert after == before
+    shop = shop_app._open_shop(name)
+    with pytest.raises(sa.exc.OperationalError, match="readonly database"):
+        with shop.engine.begin() as connection:
+            connection.execute(sa.text("UPDATE products SET price_cents = 0 WHERE id = 1"))
+    assert shop.product(1)["price_cents"] > 0
+
+
 def test_the_app_serves_postgresql_too(name: str, sql_backend: str) -> None:
     app = shop_app.start(name, "stdlib")
     assert json.loads(get(app, "/products/1")[2])["id"] == 1
