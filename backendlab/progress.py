@@ -26,7 +26,7 @@ from nbformat import NotebookNode
 
 from . import workfolder
 
-CACHE = ".progress.json"
+CACHE = workfolder.PROGRESS_CACHE  # never archived: see workfolder.archive
 CACHE_FORMAT = 1
 
 

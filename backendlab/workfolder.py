@@ -39,6 +39,9 @@ VERSIONS = ".course-versions.json"  # {"<unit>/<file>": sha256 of the course ver
 UPDATE_MARK = ".course-update-"
 START_HERE = "00-start-here.ipynb"  # notebooks/ holds it; the learner runs their copy in work/
 RESTORED_MARK = ".from-archive-"
+# progress's results, per notebook content and machine: never archived (another session's
+# would collide with this one's on restore, and it is remade on demand).
+PROGRESS_CACHE = ".progress.json"
 
 
 def release_dir() -> Path:
@@ -173,7 +176,8 @@ def prepare_and_tell(unit: str | None = None) -> None:
 
 def archive(destination: Path | None = None, *, work: Path | None = None) -> Path:
     """Pack the work folder into one ``.zip`` (default: ``work/backendlab-work-<date>.zip``, which
-    the file browser shows: right-click it, Download). Earlier archives are not packed again."""
+    the file browser shows: right-click it, Download). Earlier archives are not packed again,
+    nor this one (nor its partial file), nor progress's cache (:data:`PROGRESS_CACHE`)."""
     work = work or work_dir()
     if not work.is_dir():
         raise CourseError(f"There is no work folder at {work} yet.",
@@ -182,10 +186,12 @@ def archive(destination: Path | None = None, *, work: Path | None = None) -> Pat
         work / f"backendlab-work-{datetime.date.today().isoformat()}.zip"
     destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".part")
+    skipped = {partial.resolve(), destination.resolve()}
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as packed:
         for path in sorted(work.rglob("*")):
             relative = path.relative_to(work)
             if (path.is_file() and ".ipynb_checkpoints" not in relative.parts
+                    and relative.as_posix() != PROGRESS_CACHE and path.resolve() not in skipped
                     and not (len(relative.parts) == 1 and path.suffix in (".zip", ".part"))):
                 packed.write(path, relative.as_posix())
     partial.replace(destination)
@@ -227,7 +233,7 @@ def restore(source: Path, *, work: Path | None = None) -> Restored:
         archived_versions = json.loads(packed.read(VERSIONS)) if VERSIONS in packed.namelist() \
             else {}
         for member in members:
-            if member.filename == VERSIONS:
+            if member.filename in (VERSIONS, PROGRESS_CACHE):  # (older archives carry the cache)
                 continue
             data, target = packed.read(member), work.joinpath(*PurePosixPath(member.filename).parts)
             if target.exists():

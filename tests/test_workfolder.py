@@ -121,6 +121,23 @@ def test_the_archive_round_trips(course, tmp_path: Path) -> None:
     assert workfolder.prepare(UNIT, release=release, work=fresh).updates == []
 
 
+def test_an_archive_leaves_out_itself_and_the_progress_cache(course, tmp_path: Path) -> None:
+    release, work = course
+    workfolder.prepare(UNIT, release=release, work=work)
+    (work / workfolder.PROGRESS_CACHE).write_text("{}")  # this session's results, not the next's
+    packed = workfolder.archive(work / UNIT / "saved.zip", work=work)  # not at the top: still left out
+    names = zipfile.ZipFile(packed).namelist()
+    assert f"{UNIT}/01-sql-warmup.ipynb" in names
+    assert workfolder.PROGRESS_CACHE not in names
+    assert not any(name.endswith((".zip", ".part")) for name in names)
+
+    older = tmp_path / "older.zip"  # an archive made before the cache was left out
+    with zipfile.ZipFile(older, "w") as archive:
+        archive.writestr(workfolder.PROGRESS_CACHE, '{"from": "another session"}')
+    workfolder.restore(older, work=work)
+    assert (work / workfolder.PROGRESS_CACHE).read_text() == "{}"
+
+
 def test_restore_keeps_a_notebook_changed_here(course, tmp_path: Path) -> None:
     release, work = course
     workfolder.prepare(UNIT, release=release, work=work)
