@@ -308,12 +308,12 @@ class Site:
     def access_log(self, file: str = "access.log") -> list[str]:
         """The lines of ``{logs}/<file>`` (the access log unless your config names another),
         including the lines of every request answered so far."""
-        nginx_service.settle(self.name)
+        nginx_service.settle(self.name, [self.files.logs / file])
         return _lines(self.files.logs / file)
 
     def error_log(self) -> list[str]:
         """The lines of nginx's error log (notices included: starts, reloads, signals)."""
-        nginx_service.settle(self.name)
+        nginx_service.settle(self.name, [self.files.error_log])
         return _lines(self.files.error_log)
 
     def clear_logs(self) -> None:

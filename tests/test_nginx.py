@@ -204,6 +204,27 @@ def test_workers_are_children_of_the_master(request: pytest.FixtureRequest, buil
         site.stop()
 
 
+def test_each_log_reader_waits_only_for_the_file_it_reads(
+        request: pytest.FixtureRequest, build: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With several workers the logs are read once they stop growing: an access log that
+    grows under load must not hold up a look at the error log (nor the other way round)."""
+    site = web.nginx(f"w{abs(hash(request.node.name)) % 100_000}", workers=2)
+    watched: list[Path] = []
+    real_size = nginx._size
+    monkeypatch.setattr(nginx, "_size", lambda path: watched.append(path) or real_size(path))
+    try:
+        site.apply(HELLO)
+        (site.files.logs / "other.log").write_text("growing\n")
+        assert site.get("/").status == 200
+        assert any("start worker process" in line for line in site.error_log())
+        assert watched and set(watched) == {site.files.error_log}
+        watched.clear()
+        assert '"GET / HTTP/1.1" 200' in site.access_log()[-1]
+        assert watched and set(watched) == {site.files.access_log}
+    finally:
+        site.stop()
+
+
 def test_a_config_without_listen_says_where_to_put_it(site: web.Site) -> None:
     with pytest.raises(CourseError) as refused:
         site.apply("server { return 200; }")

@@ -378,26 +378,36 @@ def _is_nginx(pid: int, role: str = "") -> bool:
     return not role and (program == b"nginx" or program.endswith(b"/nginx"))
 
 
-def settle(name: str) -> None:
-    """Return once the requests answered so far are in the logs.
+def settle(name: str, logs: list[Path] | None = None) -> None:
+    """Return once the requests answered so far are in the ``logs`` (every ``*.log``
+    unless given).
 
     nginx writes the access-log line just *after* the response went out, so a client can read
     the answer before its line exists. A worker handles one event at a time: once it has
     answered a later request (to the readiness server), the earlier line is written. With
-    several workers, a later request may reach another worker, so we also wait until the log
-    files stop growing for a moment.
+    several workers, a later request may reach another worker, so we also wait until the
+    files read stop growing for a moment: only those (an access log growing under load must
+    not hold up a look at the error log).
     """
     where = files(name)
     for _ in range(_workers(where) if master_pid(name) else 0):
         _ready_generation(where)
     if _workers(where) > 1:
+        watched = sorted(where.logs.glob("*.log")) if logs is None else logs
         sizes, deadline = None, time.monotonic() + 1
         while time.monotonic() < deadline:
-            now = [log.stat().st_size for log in sorted(where.logs.glob("*.log"))]
+            now = [_size(log) for log in watched]
             if now == sizes:
                 return
             sizes = now
             time.sleep(0.02)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1
 
 
 def master_pid(name: str) -> int | None:
