@@ -230,29 +230,54 @@ def restore(source: Path, *, work: Path | None = None) -> Restored:
                 raise CourseError(f"{source} holds a path outside the work folder: "
                                   f"{member.filename!r}.", "use an archive made by "
                                   "`python -m backendlab work archive`; nothing was unpacked.")
-        archived_versions = json.loads(packed.read(VERSIONS)) if VERSIONS in packed.namelist() \
-            else {}
-        for member in members:
-            if member.filename in (VERSIONS, PROGRESS_CACHE):  # (older archives carry the cache)
-                continue
-            data, target = packed.read(member), work.joinpath(*PurePosixPath(member.filename).parts)
-            if target.exists():
-                mine = _sha256(target)
-                if mine == hashlib.sha256(data).hexdigest():
+        try:
+            archived_versions = json.loads(packed.read(VERSIONS)) \
+                if VERSIONS in packed.namelist() else {}
+            if not isinstance(archived_versions, dict):
+                raise ValueError("not a JSON object")
+        except (ValueError, zipfile.BadZipFile) as error:
+            raise CourseError(f"{source} holds a damaged {VERSIONS} ({error}).",
+                              "use an archive made by `python -m backendlab work archive`; "
+                              "nothing was unpacked.") from error
+        try:
+            for member in members:
+                if member.filename in (VERSIONS, PROGRESS_CACHE):  # older archives carry the cache
                     continue
-                if mine != versions.get(member.filename):  # changed here: keep it
-                    target = _beside(target, RESTORED_MARK)
-                    done.beside.append(target)
-                    done.notices.append(f"{member.filename} changed here too: kept yours; the "
-                                        f"archive's is beside it as {target.name}.")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            done.written.append(target)
-            if target.name == PurePosixPath(member.filename).name \
-                    and member.filename in archived_versions:
-                versions[member.filename] = archived_versions[member.filename]
-    _write_versions(work, versions)
+                in_place = _restore_member(packed, member, work, versions, done)
+                if in_place and member.filename in archived_versions:
+                    versions[member.filename] = archived_versions[member.filename]
+        except (OSError, zipfile.BadZipFile) as error:
+            raise CourseError(f"Restoring {source} stopped at {member.filename} "
+                              f"({getattr(error, 'strerror', None) or error}); the "
+                              f"{len(done.written)} files before it were restored.",
+                              "a file of yours may stand where the archive has a folder (or the "
+                              "other way round): rename it, then restore again (nothing you "
+                              "changed is overwritten).") from error
+        finally:
+            _write_versions(work, versions)
     return done
+
+
+def _restore_member(packed: zipfile.ZipFile, member: zipfile.ZipInfo, work: Path,
+                    versions: dict[str, str], done: Restored) -> bool:
+    """One file of the archive into the work folder: written when the learner lacks it or
+    still has it as the course gave it, beside theirs when they changed it, skipped when equal.
+    True when the archive's file now stands in its own place."""
+    data, target = packed.read(member), work.joinpath(*PurePosixPath(member.filename).parts)
+    in_place = True
+    if target.exists():
+        mine = _sha256(target)
+        if mine == hashlib.sha256(data).hexdigest():
+            return False
+        if mine != versions.get(member.filename):  # changed here: keep it
+            target, in_place = _beside(target, RESTORED_MARK), False
+            done.beside.append(target)
+            done.notices.append(f"{member.filename} changed here too: kept yours; the "
+                                f"archive's is beside it as {target.name}.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    done.written.append(target)
+    return in_place
 
 
 def archive_and_tell(destination: Path | None = None) -> None:

@@ -162,6 +162,27 @@ def test_restore_refuses_paths_outside_the_work_folder(tmp_path: Path) -> None:
         workfolder.restore(tmp_path / "not.zip", work=tmp_path / "work")
 
 
+def test_a_damaged_archive_or_a_file_in_the_way_is_a_course_error(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w") as packed:
+        packed.writestr(workfolder.VERSIONS, "{not json")
+        packed.writestr(f"{UNIT}/notes.txt", "mine")
+    with pytest.raises(CourseError, match="damaged .course-versions.json"):
+        workfolder.restore(damaged, work=work)
+    assert not (work / UNIT).exists()  # nothing was unpacked
+
+    in_the_way = tmp_path / "in-the-way.zip"
+    with zipfile.ZipFile(in_the_way, "w") as packed:
+        packed.writestr("a.txt", "first")
+        packed.writestr(f"{UNIT}/notes.txt", "mine")
+    work.mkdir(exist_ok=True)
+    (work / UNIT).write_text("a file where the archive has a folder")
+    with pytest.raises(CourseError, match=f"stopped at {UNIT}/notes.txt") as raised:
+        workfolder.restore(in_the_way, work=work)
+    assert "How to fix it" in str(raised.value) and (work / "a.txt").read_text() == "first"
+
+
 def test_the_work_command(course, tmp_path: Path, monkeypatch, capsys) -> None:
     release, work = course
     monkeypatch.setenv("BACKENDLAB_WORK_DIR", str(work))
