@@ -257,11 +257,13 @@ class Site:
 
     def apply(self, config: str, **values: object) -> None:
         """Serve ``config`` (http-context text): ``nginx -t``, then start nginx, or reload it
-        (SIGHUP) when it already runs. Refused configurations change nothing."""
+        (SIGHUP) when it already runs. Refused configurations change nothing. The first
+        start in a kernel says which nginx it is; later (re)starts of the same one are quiet."""
         started = self.pid is None
         nginx_service.ensure_running(self.name, self._filled(config, values), self.workers,
                                      source=config)
-        if started:
+        if started and self.name not in _ANNOUNCED:
+            _ANNOUNCED.add(self.name)
             binary = nginx_service.require_binary()
             print(f"Started a private nginx {nginx_service.version(binary)} ({binary}) for "
                   f"{self.name!r}: master pid {self.pid}, {self.workers} worker(s).")
@@ -348,6 +350,7 @@ def nginx(name: str, workers: int = 1) -> Site:
 
 
 _STOP_AT_EXIT: set[str] = set()
+_ANNOUNCED: set[str] = set()  # instances whose start this kernel has printed once
 _STARTED_HERE: dict[str, set[str]] = {"nginx": set(), "app": set()}  # by this kernel
 
 

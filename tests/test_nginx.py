@@ -75,6 +75,9 @@ def test_starts_on_first_apply_and_serves_over_its_unix_socket(
     assert response.headers["Server"].startswith("nginx")
     assert site.socket.is_socket() and oct(site.socket.parent.parent.stat().st_mode)[-3:] == "700"
     assert site.config == HELLO
+    site.stop()
+    site.apply(HELLO)  # a cold start again, in the same kernel: said once is enough
+    assert "Started a private nginx" not in capsys.readouterr().out and site.pid is not None
 
 
 def test_a_running_instance_is_reused_and_reloaded_in_place(site: web.Site) -> None:
