@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import statistics
 import threading
 import time
@@ -138,6 +139,6 @@ class Project:
             statements_per_request={r: statistics.fmean(n) for r, n in sorted(per_route.items())},
             most_statements={r: max(n) for r, n in sorted(per_route.items())},
             p50_ms=_percentile(latencies, 0.5) * 1000, p95_ms=_percentile(latencies, 0.95) * 1000,
-            errors=list(app.errors))
+            errors=list(app.errors), load_average=os.getloadavg()[0], cpus=os.cpu_count() or 1)
 
 

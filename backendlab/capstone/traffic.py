@@ -81,6 +81,8 @@ class Report:
     p50_ms: float
     p95_ms: float
     errors: list[str]
+    load_average: float = 0.0   # the machine's 1-minute load average as the replay ended
+    cpus: int = 1               # ...and its cores: a load above them means a busy machine
 
     @property
     def requests_per_second(self) -> float:
@@ -112,7 +114,9 @@ class Report:
                 f"p95 {self.p95_ms:.1f} ms; measured now, never graded)\n"
                 f"  statuses {dict(sorted(self.by_status.items()))}, {self.failed} failed, "
                 f"{len(self.stale_reads)} stale reads\n"
-                f"  SQL statements per request: {counts}")
+                f"  SQL statements per request: {counts}\n"
+                f"  the machine: load average {self.load_average:.1f} on {self.cpus} cores"
+                f"{' (busy: other work slowed this replay)' if self.load_average > self.cpus else ''}")
 
     __repr__ = __str__
 
