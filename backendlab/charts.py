@@ -1,8 +1,10 @@
 """Charts of live measurements: a picture where a learner would rather look than read.
 
 A lesson measures a sweep (the table grows, the page gets deeper, one more index) and shows it
-as one chart. Every chart is drawn from numbers measured in the notebook just now, never from
-stored ones, and never graded. Each chart also prints its numbers as text (screen readers,
+as one chart. Every chart is drawn from numbers computed in the notebook just now, never from
+stored ones, and never graded. Its heading says "(on this machine, just now)" when they were
+measured here; ``live=False`` drops that claim for numbers that describe something else (1.3's
+seeded access log: its request times are the log's, not this machine's). Each chart also prints its numbers as text (screen readers,
 logs, a terminal). Under nbgrader a sweep measures only a few points and nothing is drawn:
 nobody looks at the picture then, and a class of 60 would pay every point 60 times.
 """
@@ -91,8 +93,14 @@ def _value_text(value: float, seconds: bool, unit: str) -> str:
     return f"{value:,.0f}{unit}" if float(value).is_integer() else f"{value:,.3g}{unit}"
 
 
-def _title(measured: str) -> str:
-    return f"{measured}\n(on this machine, just now)"
+def _heading(measured: str, live: bool, separator: str = " ") -> str:
+    """A chart's title: what was measured, then "(on this machine, just now)" when ``live``,
+    with ``GRADED_NOTE`` under nbgrader (its numbers are then one cold run: not a measurement).
+    Not ``live``: the numbers describe no run here, so the title claims nothing about it."""
+    if not live:
+        return measured
+    note = f"; {GRADED_NOTE}" if under_nbgrader() else ""
+    return f"{measured}{separator}(on this machine, just now{note})"
 
 
 def _check_series(series: Mapping[str, Sequence[tuple[float, float]]]) -> None:
@@ -103,11 +111,10 @@ def _check_series(series: Mapping[str, Sequence[tuple[float, float]]]) -> None:
 
 
 def summary(series: Mapping[str, Sequence[tuple[float, float]]], *, measured: str,
-            x_label: str, seconds: bool = True, unit: str = "") -> str:
+            x_label: str, seconds: bool = True, unit: str = "", live: bool = True) -> str:
     """The chart's numbers as text: the title, then one line per series."""
     _check_series(series)
-    lines = [f"{measured} (on this machine, just now"
-             + (f"; {GRADED_NOTE})" if under_nbgrader() else ")")]
+    lines = [_heading(measured, live)]
     for label, points in series.items():
         values = ", ".join(f"{x:,} → {_value_text(y, seconds, unit)}" for x, y in points)
         lines.append(f"  {label} — {x_label}: {values}")
@@ -116,17 +123,19 @@ def summary(series: Mapping[str, Sequence[tuple[float, float]]], *, measured: st
 
 def line_chart(series: Mapping[str, Sequence[tuple[float, float]]], *, measured: str,
                x_label: str, y_label: str = "time", seconds: bool = True, unit: str = "",
-               log_x: bool = False, log_y: bool = False):
+               log_x: bool = False, log_y: bool = False, live: bool = True):
     """One line per series of ``(x, value)`` points; returns the matplotlib Figure.
 
-    ``measured`` says what was timed (the title adds "on this machine, just now"); ``x_label``
+    ``measured`` says what was timed (the title adds "on this machine, just now", unless
+    ``live=False``: numbers not measured here, such as a seeded log's); ``x_label``
     names the x axis with its unit; values are seconds (shown in µs/ms/s) unless
     ``seconds=False``, then ``unit`` names them. Prints the same numbers as text first. Under
     nbgrader prints only the text and returns None. ``log_x``/``log_y``: a logarithmic axis
     (the label says so), for sweeps over sizes a thousandfold apart — a line that grows with
     the size then rises steadily, and a flat one stays flat.
     """
-    print(summary(series, measured=measured, x_label=x_label, seconds=seconds, unit=unit))
+    print(summary(series, measured=measured, x_label=x_label, seconds=seconds, unit=unit,
+                  live=live))
     if under_nbgrader():
         return None
     plt = _pyplot()
@@ -150,7 +159,7 @@ def line_chart(series: Mapping[str, Sequence[tuple[float, float]]], *, measured:
     axes.set_xlabel(x_label + (" (log scale)" if log_x else ""))
     y_label = f"{y_label} ({scale_unit})" if scale_unit else y_label
     axes.set_ylabel(y_label + (", log scale" if log_y else ""))
-    axes.set_title(_title(measured), fontsize="medium")
+    axes.set_title(_heading(measured, live, "\n"), fontsize="medium")
     axes.grid(True, color="#dddddd", linewidth=0.6)
     axes.legend(frameon=False, fontsize="small")
     figure.tight_layout()
@@ -159,14 +168,13 @@ def line_chart(series: Mapping[str, Sequence[tuple[float, float]]], *, measured:
 
 
 def bar_chart(bars: Mapping[str, float], *, measured: str, y_label: str = "time",
-              seconds: bool = True, unit: str = ""):
+              seconds: bool = True, unit: str = "", live: bool = True):
     """One bar per label, drawn to scale with its value written on it; returns the Figure.
-    Same conventions as ``line_chart`` (text first; nothing drawn under nbgrader)."""
+    Same conventions as ``line_chart`` (text first; nothing drawn under nbgrader; ``live``)."""
     if not bars:
         raise CourseError("a bar chart was given no measurements to draw",
                           "pass a dict {label: value}, e.g. {'no index': 0.21, '4 indexes': 0.94}")
-    lines = [f"{measured} (on this machine, just now"
-             + (f"; {GRADED_NOTE})" if under_nbgrader() else ")")]
+    lines = [_heading(measured, live)]
     lines += [f"  {label}: {_value_text(value, seconds, unit)}" for label, value in bars.items()]
     print("\n".join(lines))
     if under_nbgrader():
@@ -184,7 +192,7 @@ def bar_chart(bars: Mapping[str, float], *, measured: str, y_label: str = "time"
                   fontsize="small")
     axes.set_xlim(0, max(values) * 1.2 or 1)
     axes.set_xlabel(f"{y_label} ({scale_unit})" if scale_unit else y_label)
-    figure.suptitle(_title(measured), fontsize="medium")  # over the figure: long labels squeeze the axes
+    figure.suptitle(_heading(measured, live, "\n"), fontsize="medium")  # over the figure: long labels squeeze the axes
     figure.tight_layout()
     plt.close(figure)
     return figure
@@ -192,11 +200,11 @@ def bar_chart(bars: Mapping[str, float], *, measured: str, y_label: str = "time"
 
 def histogram(values: Sequence[float], *, measured: str, x_label: str = "time",
               seconds: bool = True, unit: str = "", marks: Mapping[str, float] | None = None,
-              bins: int = 40, log_x: bool = False, log_y: bool = False):
+              bins: int = 40, log_x: bool = False, log_y: bool = False, live: bool = True):
     """How ``values`` are spread: a histogram, with each of ``marks`` ({label: value}, e.g.
     the mean and the p95) drawn as a labelled vertical line; returns the Figure. Same
     conventions as ``line_chart``: prints the count, range and marks as text first; nothing
-    drawn under nbgrader. ``log_x`` (bins of equal ratio) spreads values that span several
+    drawn under nbgrader; ``live``. ``log_x`` (bins of equal ratio) spreads values that span several
     orders of magnitude, such as latencies with timeouts; ``log_y`` keeps a long tail's few
     values visible beside the peak."""
     if not values:
@@ -204,7 +212,7 @@ def histogram(values: Sequence[float], *, measured: str, x_label: str = "time",
                           "pass the measured values, e.g. [r.latency for r in requests]")
     marks = dict(marks or {})
     shown = ", ".join(f"{label} {_value_text(value, seconds, unit)}" for label, value in marks.items())
-    print(f"{measured} (on this machine, just now): {len(values):,} values from "
+    print(f"{_heading(measured, live)}: {len(values):,} values from "
           f"{_value_text(min(values), seconds, unit)} to {_value_text(max(values), seconds, unit)}"
           + (f"; {shown}" if shown else ""))
     if under_nbgrader():
@@ -230,7 +238,7 @@ def histogram(values: Sequence[float], *, measured: str, x_label: str = "time",
     x_label = f"{x_label} ({scale_unit})" if scale_unit else x_label
     axes.set_xlabel(x_label + (", log scale" if log_x else ""))  # as line_chart's axes say
     axes.set_ylabel("how many (log scale)" if log_y else "how many")
-    axes.set_title(_title(measured), fontsize="medium")
+    axes.set_title(_heading(measured, live, "\n"), fontsize="medium")
     if marks:
         axes.legend(frameon=False, fontsize="small")
     figure.tight_layout()

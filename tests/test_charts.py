@@ -76,6 +76,20 @@ def test_under_nbgrader_charts_print_text_only_and_say_it_is_not_a_measurement(m
     assert capsys.readouterr().out.count(charts.GRADED_NOTE) == 2
 
 
+def test_numbers_not_measured_here_claim_nothing_about_this_machine(monkeypatch, capsys) -> None:
+    """1.3 charts a seeded access log: its times are the log's, not this machine's."""
+    figure = charts.bar_chart({"a": 0.1}, measured="p95 per endpoint", live=False)
+    assert capsys.readouterr().out.splitlines()[0] == "p95 per endpoint"
+    assert figure.get_suptitle() == "p95 per endpoint"
+    figure = charts.line_chart({"a": [(1, 0.1)]}, measured="5xx per minute", x_label="x", live=False)
+    assert capsys.readouterr().out.splitlines()[0] == "5xx per minute"
+    assert figure.axes[0].get_title() == "5xx per minute"
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")  # nor a note about a cold run
+    charts.histogram([0.1, 0.2], measured="request times", live=False)
+    charts.bar_chart({"a": 0.1}, measured="p95 per endpoint", live=False)
+    assert charts.GRADED_NOTE not in capsys.readouterr().out
+
+
 def test_a_chart_without_measurements_says_how_to_fix_it() -> None:
     with pytest.raises(CourseError, match="How to fix it"):
         charts.line_chart({}, measured="m", x_label="x")
