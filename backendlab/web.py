@@ -34,7 +34,6 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import ssl
 import subprocess
 import time
@@ -44,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CourseError
+from .load import UnixHTTPConnection
 from .paths import grading_suffix
 from .services import nginx as nginx_service
 
@@ -113,32 +113,25 @@ class Response:
         return f"<Response {self.status} {self.reason}: {preview!r}{more}>"
 
 
-class _UnixConnection(http.client.HTTPConnection):
-    """http.client over a unix socket (the Host header says ``server_name``), or over TCP in
-    TLS; in TLS when given an ``ssl.SSLContext``, with ``server_name`` as SNI and as the name
-    the certificate must match, as a browser going to https://<server_name>/ would."""
+class _TLSConnection(UnixHTTPConnection):
+    """The course's unix-socket client (``load.UnixHTTPConnection``) in TLS: ``server_name``
+    is the Host header, the SNI and the name the certificate must match, as a browser going
+    to https://<server_name>/ would send and check."""
 
-    def __init__(self, path: Path | tuple[str, int], timeout: float,
-                 tls: ssl.SSLContext | None = None, server_name: str = "localhost") -> None:
-        super().__init__(server_name, timeout=timeout)
-        self._path = path
+    def __init__(self, path: Path, timeout: float, tls: ssl.SSLContext,
+                 server_name: str = "localhost") -> None:
+        super().__init__(path, timeout=timeout, host=server_name)
         self._tls = tls
         self._server_name = server_name
 
     def connect(self) -> None:
-        if isinstance(self._path, tuple):
-            sock = socket.create_connection(self._path, self.timeout)
-        else:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            sock.settimeout(self.timeout)
-            sock.connect(str(self._path))
-        if self._tls is not None:
-            try:
-                sock = self._tls.wrap_socket(sock, server_hostname=self._server_name)
-            except BaseException:
-                sock.close()
-                raise
-        self.sock = sock
+        super().connect()
+        try:
+            self.sock = self._tls.wrap_socket(self.sock, server_hostname=self._server_name)
+        except BaseException:
+            self.sock.close()
+            self.sock = None
+            raise
 
 
 def send(target: Path | tuple[str, int], method: str, path: str,
@@ -147,15 +140,20 @@ def send(target: Path | tuple[str, int], method: str, path: str,
          server_name: str = "localhost") -> Response:
     """One HTTP/1.1 request on a new connection to ``target`` (a unix socket path, or a
     ``(host, port)`` pair), the answer read in full. With ``tls`` (an ``ssl.SSLContext``) the
-    request goes in TLS to ``server_name``; a failed handshake raises the ``ssl.SSLError``
-    (e.g. ``ssl.SSLCertVerificationError``) a real client would get."""
-    if tls is not None:
-        connection: http.client.HTTPConnection = _UnixConnection(target, timeout, tls,
-                                                                 server_name)
-    elif isinstance(target, tuple):
+    request goes in TLS to ``server_name`` over the unix socket ``target`` (a site's
+    ``tls_socket``); a failed handshake raises the ``ssl.SSLError`` (e.g.
+    ``ssl.SSLCertVerificationError``) a real client would get."""
+    connection: http.client.HTTPConnection
+    if isinstance(target, tuple):
+        if tls is not None:
+            raise CourseError(f"TLS to {target} (a TCP address) is not supported here.",
+                              "listen with `listen {tls} ssl;` and send to site.tls_socket "
+                              "(site.get(path, tls=context) does).")
         connection = http.client.HTTPConnection(*target, timeout=timeout)
+    elif tls is not None:
+        connection = _TLSConnection(target, timeout, tls, server_name)
     else:
-        connection = _UnixConnection(target, timeout)
+        connection = UnixHTTPConnection(target, timeout=timeout)
     if isinstance(body, str):
         body = body.encode()
     try:

@@ -315,6 +315,18 @@ def test_instances_of_finished_grading_kernels_are_removed(monkeypatch: pytest.M
     assert not Path(f"/proc/{master}").exists() or not nginx._is_nginx(master)
 
 
+def test_a_failed_connection_leaks_no_socket(tmp_path: Path) -> None:
+    """web.send on a socket nobody serves: a CourseError, and no file descriptor left open."""
+    def open_descriptors() -> int:
+        return len(list(Path("/proc/self/fd").iterdir()))
+
+    before = open_descriptors()
+    for _ in range(5):
+        with pytest.raises(CourseError, match="not running"):
+            web.send(tmp_path / "missing.sock", "GET", "/")
+    assert open_descriptors() == before
+
+
 def test_wait_until_polls_until_true_or_gives_up() -> None:
     calls = iter([False, False, True])
     assert web.wait_until(lambda: next(calls)) is True
