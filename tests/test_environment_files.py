@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml  # PyYAML: jupyter_server (via jupyter-events) always installs it
 
+from backendlab import workfolder
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -61,12 +63,15 @@ def test_environment_yml_declares_what_binder_needs() -> None:
     assert {"jupyterlab", "nbgrader", "ipykernel", "redis", "psycopg", "psutil"} <= names
 
 
-def test_readme_badge_launches_the_start_here_notebook_in_jupyterlab() -> None:
+def test_readme_badge_launches_the_learners_start_here_notebook_in_jupyterlab() -> None:
+    """The learner's copy in work/ (running git's copy would dirty it): Binder's `start`
+    prepares the work folder before JupyterLab opens, copying start-here from notebooks/."""
     badge = re.search(r"\(https://mybinder\.org/v2/gh/[^/]+/[^/]+/HEAD\?urlpath=lab/tree/([^)]+)\)",
                       (ROOT / "README.md").read_text())
     assert badge, "README needs a Binder launch badge that opens JupyterLab"
-    assert badge.group(1) == "notebooks/00-start-here.ipynb"
-    assert (ROOT / badge.group(1)).exists()
+    assert badge.group(1) == f"work/{workfolder.START_HERE}"
+    assert (ROOT / "notebooks" / workfolder.START_HERE).exists()
+    assert "python -m backendlab work prepare" in (ROOT / "start").read_text()
 
 
 def test_binder_start_script_is_quick_and_hands_over() -> None:
