@@ -163,10 +163,8 @@ def send(target: Path | tuple[str, int], method: str, path: str,
         return Response(reply.status, reply.reason, Headers(reply.getheaders()), data)
     except FileNotFoundError:
         raise CourseError(f"Nothing listens on {target}: the server is not running.",
-                          "apply a configuration first (site.apply(...)); it starts nginx."
-                          ) from None
-    except ssl.SSLError:
-        raise
+                          "start it first: site.apply(...) starts nginx, web.app(...) starts "
+                          "the app.") from None
     except (ConnectionError, TimeoutError, http.client.HTTPException) as error:
         raise CourseError(f"{method} {path} to {target} failed: {type(error).__name__}: {error}",
                           "look at site.error_log() for what nginx said.") from None

@@ -322,9 +322,10 @@ def test_a_failed_connection_leaks_no_socket(tmp_path: Path) -> None:
 
     before = open_descriptors()
     for _ in range(5):
-        with pytest.raises(CourseError, match="not running"):
+        with pytest.raises(CourseError, match="not running") as refused:
             web.send(tmp_path / "missing.sock", "GET", "/")
     assert open_descriptors() == before
+    assert "site.apply(...) starts nginx, web.app(...) starts the app" in str(refused.value)
 
 
 def test_wait_until_polls_until_true_or_gives_up() -> None:
