@@ -232,13 +232,20 @@ def test_summary_table_lists_scores_and_failures(graded_class: tuple[Path, list]
     assert "01-sql-warmup:ex1-test" in untouched
 
 
-def test_late_submission_shows_seconds_late(graded_class: tuple[Path, list]) -> None:
+def test_late_submission_shows_how_late(graded_class: tuple[Path, list]) -> None:
     _, results = graded_class
     late = {r.student: r.seconds_late for r in results if r.seconds_late}
     assert late == {"late-by-an-hour": 3600}
     row = next(line for line in instructor.summary(results).splitlines()
                if line.startswith("late-by-an-hour "))
-    assert "3600 s" in row
+    assert " 1 h " in row
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [(1_209_600, "14 d"), (3600, "1 h"),
+                                                (3725, "1 h 2 min"), (90_061, "1 d 1 h"),
+                                                (45, "45 s"), (0.4, "under 1 s")])
+def test_lateness_reads_at_a_glance(seconds: float, shown: str) -> None:
+    assert instructor.duration(seconds) == shown
 
 
 def test_edited_and_deleted_test_cells_show_as_restored(graded_class: tuple[Path, list]) -> None:
@@ -306,6 +313,30 @@ def test_shared_services_are_prepared_without_leftovers(tmp_path: Path, sandboxe
     assert built == ["small"]
     assert started == ([] if sandboxed else [True])
     assert not list((tmp_path / "data").rglob("*warm-up*"))
+
+
+def test_a_failed_generate_assignment_stops_grading_and_names_its_log(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    (tmp_path / "source" / UNIT).mkdir(parents=True)
+    (tmp_path / "source" / UNIT / SQL).write_text('{"cells": [')  # not a notebook
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    with pytest.raises(instructor.CourseError, match="generate_assignment.log"):
+        instructor.ensure_assignment_in_gradebook(tmp_path, UNIT, logs)
+
+
+def test_an_error_in_a_grading_thread_is_not_lost(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "submitted" / "alice" / UNIT).mkdir(parents=True)
+
+    def broken(*arguments: object) -> None:
+        raise RuntimeError("a bug in backendlab grade")
+
+    monkeypatch.setattr(instructor, "ensure_assignment_in_gradebook", lambda *a: None)
+    monkeypatch.setattr(instructor, "prepare_shared_services", lambda *a, **k: None)
+    monkeypatch.setattr(instructor, "autograde_group", broken)
+    with pytest.raises(RuntimeError, match="a bug in backendlab grade"):
+        instructor.grade_unit(tmp_path, UNIT, jobs=1)
 
 
 def test_only_a_dead_grading_process_means_grading_again(monkeypatch: pytest.MonkeyPatch,

@@ -112,7 +112,7 @@ def prepare_shared_services(course: Path, unit: str, sandboxed: bool) -> None:
         redis_server.ensure_running()
 
 
-def ensure_assignment_in_gradebook(course: Path, unit: str, logs: Path | None = None) -> None:
+def ensure_assignment_in_gradebook(course: Path, unit: str, logs: Path) -> None:
     """Autograde needs the unit's cells (hidden tests included) in the gradebook. An
     assignment made by ``nbgrader db assignment add`` (to set its due date) has none yet."""
     with Gradebook(gradebook_url(course)) as gradebook:
@@ -121,8 +121,13 @@ def ensure_assignment_in_gradebook(course: Path, unit: str, logs: Path | None = 
                 return
         except MissingEntry:
             pass
-    _nbgrader(course, ["generate_assignment", unit, "--force"],
-              (logs or new_run_logs(course, unit)) / "generate_assignment.log")
+    log = logs / "generate_assignment.log"
+    code = _nbgrader(course, ["generate_assignment", unit, "--force"], log)
+    if code != 0:
+        raise CourseError(f"nbgrader generate_assignment {unit} failed ({_exit_reason(code)}), "
+                          "so the gradebook has no tests to grade with.",
+                          f"read {log}, fix what it says (often a notebook in source/{unit}/), "
+                          "then grade again.")
 
 
 def _nbgrader(course: Path, arguments: list[str], log: Path) -> int:
@@ -420,7 +425,7 @@ def read_result(course: Path, unit: str, student: str, logs: Path | None = None)
 def grade_unit(course: Path, unit: str, students: list[str] | None = None,
                jobs: int | None = None) -> list[StudentResult]:
     """Autograde ``students`` (default: every submission of ``unit``), ``jobs`` at a time."""
-    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+    if jobs is not None and jobs < 1:
         raise CourseError(f"--jobs must be a whole number of at least 1 (got {jobs!r}).",
                           "leave it out to grade one student per core.")
     available = submitted_students(course, unit)
@@ -448,13 +453,14 @@ def grade_unit(course: Path, unit: str, students: list[str] | None = None,
         with ThreadPoolExecutor(max_workers=workers) as pool, \
                 tqdm(total=len(chosen), desc=f"Grading {unit}", unit="student",
                      file=sys.stdout) as bar:
-            running = [pool.submit(autograde_group, course, unit, group, logs, f"process-{k + 1}")
+            futures = [pool.submit(autograde_group, course, unit, group, logs, f"process-{k + 1}")
                        for k, group in enumerate(groups)]
-            while running:
+            while not all(future.done() for future in futures):
                 time.sleep(0.5)
-                running = [future for future in running if not future.done()]
                 bar.update(sum(graded(course, unit, s) for s in chosen) - bar.n)
             bar.update(len(chosen) - bar.n)
+            for future in futures:
+                future.result()  # an error in our own code (not a submission's) is raised here
         return [read_result(course, unit, student, logs) for student in chosen]
 
 
@@ -467,15 +473,28 @@ def _by_hand(r: StudentResult) -> str:
     return f"{r.manual_score:g}/{r.manual_max:g}"
 
 
+def duration(seconds: float) -> str:
+    """A lateness a person reads at a glance: its two largest units ("14 d", "1 d 2 h",
+    "1 h 5 min", "45 s"), not 1.2096e+06 s."""
+    left = round(seconds)
+    parts = []
+    for name, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
+        count, left = divmod(left, size)
+        if count or (parts and len(parts) < 2):
+            parts.append((count, name))
+    shown = [(count, name) for count, name in parts[:2] if count]
+    return " ".join(f"{count} {name}" for count, name in shown) or "under 1 s"
+
+
 def _late(r: StudentResult) -> str:
     if not r.seconds_late:
         return "-"
-    return f"{r.seconds_late:g} s" + (f" (-{r.late_penalty:g})" if r.late_penalty else "")
+    return duration(r.seconds_late) + (f" (-{r.late_penalty:g})" if r.late_penalty else "")
 
 
 def summary(results: list[StudentResult]) -> str:
     """A table an instructor can read at a glance: autograded points out of what the tests
-    are worth, points still to be given by hand (not in "max"), seconds late, failed tests;
+    are worth, points still to be given by hand (not in "max"), how late, failed tests;
     below a student, test cells they edited (restored before grading) and why nbgrader could
     not grade them."""
     rows = [(r.student, "-", "-", "-", _late(r), "not graded (below)") if not r.max_score else
