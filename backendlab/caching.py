@@ -41,6 +41,7 @@ from redis.client import Pipeline
 from redis.retry import Retry
 
 from . import charts, timing
+from .paths import under_nbgrader
 from .services import redis_server
 from .errors import CourseError
 
@@ -679,7 +680,7 @@ def hit_ratio_by_memory(name: str, policies: tuple[str, ...], sizes_mb: tuple[fl
     Reads go in pipelines of 100 (a page missed twice in one batch counts two misses), so a
     point costs a couple of hundred round trips, not ten thousand.
     """
-    if timing.under_nbgrader():
+    if under_nbgrader():
         lookups = min(lookups, 1000)
     rng = random.Random(seed)
     wanted = rng.choices(range(pages), weights=[1 / rank for rank in range(1, pages + 1)], k=lookups)

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from .errors import CourseError
-from .timing import readable, under_nbgrader
+from .paths import under_nbgrader
+from .timing import readable
 
 Point = TypeVar("Point")
 

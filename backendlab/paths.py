@@ -43,6 +43,14 @@ def course_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def under_nbgrader() -> bool:
+    """True while nbgrader validates or autogrades (it sets ``NBGRADER_EXECUTION``): the one
+    place that reads it. Timings, charts and sweeps then do the least that grades the same
+    (nobody reads them, and a class of 60 would pay every repetition 60 times), and each
+    grading kernel gets its own data (:func:`grading_suffix`)."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
 def grading_suffix() -> str:
     """A suffix that keeps concurrent grading kernels out of each other's way.
 
@@ -52,6 +60,6 @@ def grading_suffix() -> str:
     re-running a notebook reuses (and resets) the same working copy. In the grading sandbox
     every kernel has the same process id (its own pid namespace): there it gets a tag.
     """
-    if not os.environ.get("NBGRADER_EXECUTION"):
+    if not under_nbgrader():
         return ""
     return f"-g{os.environ.get('BACKENDLAB_KERNEL_TAG') or os.getpid()}"

@@ -1,5 +1,6 @@
 """Timing helpers: what they print (their numbers are never graded)."""
 
+from backendlab import paths, timing
 from backendlab.timing import Comparison, measure, readable
 
 
@@ -48,3 +49,12 @@ def test_in_a_notebook_a_comparison_is_also_drawn_to_scale(monkeypatch) -> None:
     assert "width:100.00%" in page and "width:1.00%" in page
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert Comparison("scan", 0.03, "index", 0.0003)._repr_html_() is None
+
+
+def test_one_place_reads_nbgrader_execution(monkeypatch) -> None:
+    assert timing.under_nbgrader is paths.under_nbgrader  # notebooks and load.py ask timing
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    monkeypatch.setenv("BACKENDLAB_KERNEL_TAG", "7")
+    assert paths.under_nbgrader() and paths.grading_suffix() == "-g7"
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    assert not paths.under_nbgrader() and paths.grading_suffix() == ""
