@@ -5,8 +5,7 @@
 request when the previous answer arrived) and reports requests/s, p50, p95, errors and its own
 CPU time — a load generator that eats the cores it measures on must say so. The workers are
 plain ``http.client`` (about 0.2 ms of CPU per request here; httpx costs ten times that), over a
-unix socket (an ``App``, an nginx site, a socket path) or TCP (``"http://127.0.0.1:8080"``);
-for TCP, ``wrk`` is used where it is installed (``tool="auto"``).
+unix socket (an ``App``, an nginx site, a socket path) or TCP (``"http://127.0.0.1:8080"``).
 
 ``compare({"keep-alive": {...}, "new connection every request": {...}}, rounds=3)`` runs the
 cases' rounds interleaved (A B A B A B: a busy laptop slows both alike) and prints their
@@ -20,14 +19,11 @@ import http.client
 import json
 import math
 import os
-import re
 import resource
-import shutil
 import socket as socketlib
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -193,7 +189,6 @@ class Result:
     """What ``run`` measured: the median of its rounds (numbers) and their sums (counts)."""
 
     label: str
-    tool: str
     concurrency: int
     keep_alive: bool
     rounds: list[Round] = field(default_factory=list)
@@ -255,8 +250,8 @@ class Result:
     def __str__(self) -> str:
         how = (GRADED_NOTE if self.graded else "medians of the rounds")
         return (f"{self.line()}\n({self.requests} requests in {len(self.rounds)} round(s), "
-                f"{self.concurrency} connection(s), keep-alive {'on' if self.keep_alive else 'off'}, "
-                f"{self.tool}; {how})")
+                f"{self.concurrency} connection(s), keep-alive {'on' if self.keep_alive else 'off'}; "
+                f"{how})")
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
@@ -271,7 +266,7 @@ def _describe_errors(result: "Result") -> str:
 # --- running ------------------------------------------------------------------------------------
 
 
-def _run_stdlib_round(where: dict[str, Any], path: str, requests: int, concurrency: int,
+def _run_round(where: dict[str, Any], path: str, requests: int, concurrency: int,
                       keep_alive: bool, method: str, headers: dict[str, str],
                       timeout: float) -> Round:
     shares = [requests // concurrency + (1 if i < requests % concurrency else 0)
@@ -310,44 +305,6 @@ def _run_stdlib_round(where: dict[str, Any], path: str, requests: int, concurren
                  client_cpu_seconds=sum(r["cpu"] for r in reports))
 
 
-WRK_SCRIPT = """
-done = function(summary, latency, requests)
-  io.write(string.format("BACKENDLAB %d %d %d %d %d %d\\n", summary.requests,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status, summary.duration, latency:percentile(50), latency:percentile(95)))
-end
-"""
-
-
-def _run_wrk_round(wrk: str, where: dict[str, Any], path: str, seconds: float, concurrency: int,
-                   headers: dict[str, str]) -> Round:
-    """wrk runs for a duration, not a request count; its CPU is measured from outside."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT)
-    command = [wrk, f"-t{min(concurrency, os.cpu_count() or 1)}", f"-c{concurrency}",
-               f"-d{max(1, round(seconds))}s", "-s", script.name]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    command.append(f"http://{where['host']}:{where['port']}{path}")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    try:
-        output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30)
-    finally:
-        os.unlink(script.name)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    match = re.search(r"BACKENDLAB (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)", output.stdout)
-    if not match:
-        raise _error(f"wrk did not report its results:\n{output.stdout}{output.stderr}",
-                     'read wrk\'s message above, or use tool="stdlib".')
-    done, failed, bad_status, duration_us, p50_us, p95_us = map(int, match.groups())
-    return Round(requests=done + failed, seconds=duration_us / 1e6,
-                 latencies=[p50_us / 1e6, p95_us / 1e6],  # wrk keeps its own histogram
-                 statuses={200: done - bad_status},  # wrk counts statuses >= 400 without telling which
-                 failures={k: n for k, n in (("socket errors (wrk)", failed),
-                                             ("HTTP status >= 400 (wrk)", bad_status)) if n},
-                 client_cpu_seconds=(after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-
-
 @dataclass
 class _Plan:
     label: str
@@ -359,19 +316,16 @@ class _Plan:
     method: str
     headers: dict[str, str]
     timeout: float
-    tool: str
     graded: bool
 
     def round(self) -> Round:
-        if self.tool == "stdlib":
-            return _run_stdlib_round(self.where, self.path, self.requests, self.concurrency,
-                                     self.keep_alive, self.method, self.headers, self.timeout)
-        return _run_wrk_round(self.tool, self.where, self.path, 2.0, self.concurrency, self.headers)
+        return _run_round(self.where, self.path, self.requests, self.concurrency,
+                          self.keep_alive, self.method, self.headers, self.timeout)
 
 
 def _plan(target: Any, path: str = "/", *, requests: int = 1000, concurrency: int = 4,
           keep_alive: bool = True, method: str = "GET", headers: dict[str, str] | None = None,
-          timeout: float = 10.0, tool: str = "auto", label: str = "") -> _Plan:
+          timeout: float = 10.0, label: str = "") -> _Plan:
     where = address(target)
     if not path.startswith("/"):
         raise _error(f"The path {path!r} does not start with /.", 'give a path such as "/products/1".')
@@ -384,38 +338,27 @@ def _plan(target: Any, path: str = "/", *, requests: int = 1000, concurrency: in
     if "unix" in where and not Path(where["unix"]).exists():
         raise _error(f"Nothing listens on {where['unix']} (no such socket).",
                      "start the app or site first (its .socket is where it listens).")
-    chosen = "stdlib"
-    if tool not in ("auto", "stdlib", "wrk"):
-        raise _error(f"There is no load tool {tool!r}.", 'use "auto", "stdlib" or "wrk".')
-    if tool in ("auto", "wrk") and "host" in where and keep_alive and method == "GET":
-        chosen = shutil.which("wrk") or "stdlib"
-    if tool == "wrk" and chosen == "stdlib":
-        raise _error("wrk cannot be used here: it is not installed, or the target is a unix "
-                     "socket, or keep-alive is off, or the method is not GET.",
-                     'install wrk (sudo apt-get install wrk) for TCP targets, or use tool="stdlib".')
     graded = _under_nbgrader()
     if graded:
         requests = min(requests, GRADING_REQUESTS_PER_CONNECTION * concurrency)
     return _Plan(label or path, where, path, requests, concurrency, keep_alive, method,
-                 dict(headers or {}), timeout, chosen, graded)
+                 dict(headers or {}), timeout, graded)
 
 
 def run(target: Any, path: str = "/", *, requests: int = 1000, concurrency: int = 4,
         rounds: int = 1, keep_alive: bool = True, method: str = "GET",
-        headers: dict[str, str] | None = None, timeout: float = 10.0, tool: str = "auto",
+        headers: dict[str, str] | None = None, timeout: float = 10.0,
         label: str = "") -> Result:
     """Send ``requests`` requests to ``path`` over ``concurrency`` connections, ``rounds`` times.
 
     ``keep_alive=False`` opens a new connection for every request (and asks the server to
     close it). A request that gets no answer within ``timeout`` seconds counts as an error.
-    With ``wrk`` (TCP targets, where installed) a round lasts 2 seconds instead of a fixed
-    number of requests, and wrk counts every status >= 400 as an error.
     While nbgrader grades: one round of at most 25 requests per connection, and the result
     says it is not a measurement.
     """
     plan = _plan(target, path, requests=requests, concurrency=concurrency, keep_alive=keep_alive,
-                 method=method, headers=headers, timeout=timeout, tool=tool, label=label)
-    result = Result(plan.label, plan.tool, concurrency, keep_alive, graded=plan.graded)
+                 method=method, headers=headers, timeout=timeout, label=label)
+    result = Result(plan.label, concurrency, keep_alive, graded=plan.graded)
     for _ in range(1 if plan.graded else max(1, rounds)):
         result.rounds.append(plan.round())
     return result
@@ -488,7 +431,7 @@ def compare(cases: dict[str, dict[str, Any]], *, rounds: int = 3, **common: Any)
         if "target" not in merged:
             raise _error(f"The case {label!r} has no target.", "add target=app (or a socket path).")
         plans.append(_plan(merged.pop("target"), label=label, **merged))
-    results = [Result(p.label, p.tool, p.concurrency, p.keep_alive, graded=p.graded)
+    results = [Result(p.label, p.concurrency, p.keep_alive, graded=p.graded)
                for p in plans]
     for _ in range(1 if plans[0].graded else max(1, rounds)):
         for plan, result in zip(plans, results):
