@@ -60,7 +60,9 @@ def sweep(points: Sequence[Point], measure_at: Mapping[str, Callable[[Point], fl
     return series
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib's pyplot, imported only when drawing, on the Agg backend outside a notebook (a
+    terminal or a test has no screen to draw on); every figure of the course comes from here."""
     import matplotlib  # noqa: PLC0415 — importing matplotlib costs half a second: only when drawing
 
     if "MPLBACKEND" not in os.environ and not _in_notebook():
@@ -139,7 +141,7 @@ def line_chart(series: Mapping[str, Sequence[tuple[float, float]]], *, measured:
                   live=live))
     if under_nbgrader():
         return None
-    plt = _pyplot()
+    plt = pyplot()
     largest = max((y for points in series.values() for _, y in points), default=0.0)
     scale, scale_unit = _time_scale(largest) if seconds else (1.0, unit.strip())
     figure, axes = plt.subplots(figsize=(7, 3.8))
@@ -180,7 +182,7 @@ def bar_chart(bars: Mapping[str, float], *, measured: str, y_label: str = "time"
     print("\n".join(lines))
     if under_nbgrader():
         return None
-    plt = _pyplot()
+    plt = pyplot()
     scale, scale_unit = _time_scale(max(bars.values())) if seconds else (1.0, unit.strip())
     figure, axes = plt.subplots(figsize=(7, 0.45 * len(bars) + 1.4))
     labels = list(bars)
@@ -218,7 +220,7 @@ def histogram(values: Sequence[float], *, measured: str, x_label: str = "time",
           + (f"; {shown}" if shown else ""))
     if under_nbgrader():
         return None
-    plt = _pyplot()
+    plt = pyplot()
     scale, scale_unit = _time_scale(max(values)) if seconds else (1.0, unit.strip())
     figure, axes = plt.subplots(figsize=(7, 3.8))
     scaled = [value * scale for value in values]

@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from . import workfolder
+from . import charts, workfolder
 
 CACHE = workfolder.PROGRESS_CACHE  # never archived: see workfolder.archive
 CACHE_FORMAT = 1
@@ -192,12 +192,7 @@ def table(results: list[NotebookProgress]) -> str:
 def chart(results: list[NotebookProgress]):
     """A small horizontal bar chart: per notebook, exercises passing (or reflections written)
     out of all. Returns the matplotlib Figure (a notebook cell shows it)."""
-    import matplotlib  # noqa: PLC0415
-
-    if "MPLBACKEND" not in os.environ and not _in_notebook():
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-
+    plt = charts.pyplot()
     units = list(dict.fromkeys(r.unit for r in results))
     if len(units) > 1:  # one bar per unit: exercises passing out of the unit's exercises
         names = units
@@ -223,15 +218,6 @@ def chart(results: list[NotebookProgress]):
     figure.tight_layout()
     plt.close(figure)  # shown once, by the cell's value
     return figure
-
-
-def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython  # noqa: PLC0415
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def show(unit: str | None = None):
