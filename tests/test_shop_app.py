@@ -113,27 +113,27 @@ def test_requests_served_counts_what_reached_the_app(kind: str, name: str) -> No
 def test_second_start_reuses_and_other_options_replace(name: str, capsys: pytest.CaptureFixture) -> None:
     first = shop_app.start(name, "stdlib")
     get(first, "/products/1")
-    pid = first.pid()
+    pid = first.pid
     again = shop_app.start(name, "stdlib")
-    assert again.pid() == pid and again.requests_served() == 1
+    assert again.pid == pid and again.requests_served() == 1
     other = shop_app.start(name, "blocking", delay=0.01)
-    assert other.pid() != pid and other.kind == "blocking" and other.options["delay"] == 0.01
+    assert other.pid != pid and other.kind == "blocking" and other.options["delay"] == 0.01
     assert "Replacing the running stdlib app" in capsys.readouterr().out
     assert other.requests_served() == 0
 
 
 def test_an_app_running_old_code_is_replaced(name: str, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture) -> None:
-    pid = shop_app.start(name, "stdlib").pid()
+    pid = shop_app.start(name, "stdlib").pid
     monkeypatch.setattr(shop_app, "_code_version", lambda: "a newer course")
-    assert shop_app.start(name, "stdlib").pid() != pid
+    assert shop_app.start(name, "stdlib").pid != pid
     assert "the course's code has changed since it started" in capsys.readouterr().out
 
 
 def test_stale_socket_and_pid_file_are_replaced(name: str) -> None:
     """An app that was killed leaves its socket and pid file: the next start replaces them."""
     app = shop_app.start(name, "stdlib")
-    os.kill(app.pid(), signal.SIGKILL)
+    os.kill(app.pid, signal.SIGKILL)
     time.sleep(0.1)
     shop_app._reap(int(shop_app._files(name)["pid"].read_text()))
     assert app.socket.exists()
@@ -178,12 +178,12 @@ def test_blocking_workers_queue_behind_a_slow_request(name: str) -> None:
 def test_a_busy_blocking_app_is_reused_not_restarted(name: str) -> None:
     """Re-running a notebook cell while the only sync worker serves a slow request."""
     app = shop_app.start(name, "blocking", workers=1)
-    pid = app.pid()
+    pid = app.pid
     with socket.socket(socket.AF_UNIX) as slow:
         slow.connect(str(app.socket))
         slow.sendall(b"GET /slow?seconds=4 HTTP/1.0\r\n\r\n")
         time.sleep(0.2)
-        assert shop_app.start(name, "blocking", workers=1).pid() == pid
+        assert shop_app.start(name, "blocking", workers=1).pid == pid
 
 
 def test_bad_kind_and_options_are_explained(name: str) -> None:
@@ -253,7 +253,7 @@ def test_a_grading_kernels_app_stops_when_the_kernel_has_gone(name: str) -> None
 
     kernel = subprocess.run(
         [sys.executable, "-c", "from backendlab.services import shop_app; "
-         f"print(shop_app.start({name!r}, 'blocking', workers=2).pid())"],
+         f"print(shop_app.start({name!r}, 'blocking', workers=2).pid)"],
         capture_output=True, text=True, env={**os.environ, "NBGRADER_EXECUTION": "autograde",
                                              "BACKENDLAB_KERNEL_TAG": "gone"}, check=True)
     pid = int(kernel.stdout.split()[-1])

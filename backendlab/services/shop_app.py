@@ -71,8 +71,9 @@ class App:
         except FileNotFoundError:
             return 0
 
+    @property
     def pid(self) -> int | None:
-        """The app's main process id, or None when it is not running."""
+        """The app's main process id, or None when it is not running (like ``site.pid``)."""
         pid = read_number(_files(self.name)["pid"])
         return pid if pid and process_runs(pid, PROGRAM) else None
 
