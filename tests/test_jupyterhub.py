@@ -574,6 +574,16 @@ def test_z2jh_values_pass_the_charts_schema() -> None:
     assert CHART_VERSION in (Z2JH / "values.yaml").read_text()
 
 
+def readme_hub_disabled_extensions() -> tuple[set[str], set[str]]:
+    """The server and lab extensions README's hub block turns off for students."""
+    lines = (ROOT / "README.md").read_text().splitlines()
+    server = {line.split()[-1] for line in lines
+              if line.startswith("jupyter server extension disable --sys-prefix ")}
+    lab = {line.split()[-1] for line in lines
+           if line.startswith("jupyter labextension disable --level=sys_prefix ")}
+    return server, lab
+
+
 def test_z2jh_pieces_agree() -> None:
     from traitlets.config import Config  # noqa: PLC0415
 
@@ -601,8 +611,20 @@ def test_z2jh_pieces_agree() -> None:
     # students' servers get the config folder that turns the instructor tools off
     student = singleuser["extraEnv"]["JUPYTER_CONFIG_PATH"]
     assert files["student-server-config"]["mountPath"].startswith(student + "/")
-    assert files["student-server-config"]["data"]["ServerApp"]["jpserver_extensions"][
-        "nbgrader.server_extensions.formgrader"] is False
+    # ... the same ones README's hub block disables for students (self-study: those and more)
+    server_off, lab_off = readme_hub_disabled_extensions()
+    assert "nbgrader.server_extensions.formgrader" in server_off
+    assert "nbgrader.server_extensions.course_list" in server_off
+    assert files["student-server-config"]["data"]["ServerApp"]["jpserver_extensions"] == \
+        dict.fromkeys(server_off, False)
+    assert files["student-lab-config"]["data"]["disabledExtensions"] == dict.fromkeys(lab_off, True)
+    self_study = ROOT / "lab-settings" / "self-study"
+    assert server_off <= {name for name, on in json.loads(
+        (self_study / "jupyter_server_config.json").read_text())["ServerApp"][
+        "jpserver_extensions"].items() if not on}
+    assert lab_off <= {name for name, off in json.loads(
+        (self_study / "labconfig" / "page_config.json").read_text())["disabledExtensions"].items()
+        if off}
     # the hook is valid Python that gives each user a uid of their own, which the image's
     # entrypoint names; no setuid program may use that entry
     hook = values["hub"]["extraConfig"]["backend-lab"]
