@@ -364,18 +364,18 @@ def _ready_generation(where: Files) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _is_nginx(pid: int, role: str = "") -> bool:
-    """Is ``pid`` an nginx process (``role``: "master process", "worker process"...)? nginx
-    renames its processes "nginx: master process ..."; a pid from a stale file may now belong
-    to any program, even one with "nginx" in its arguments, which we must never signal."""
+def _is_nginx(pid: int) -> bool:
+    """Is ``pid`` an nginx process? nginx renames its processes "nginx: master process ...";
+    a pid from a stale file may now belong to any program, even one with "nginx" in its
+    arguments, which we must never signal."""
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
-    if cmdline.startswith(f"nginx: {role}".encode()):
+    if cmdline.startswith(b"nginx: "):
         return True
     program = cmdline.split(b"\0", 1)[0]  # not renamed yet: just started
-    return not role and (program == b"nginx" or program.endswith(b"/nginx"))
+    return program == b"nginx" or program.endswith(b"/nginx")
 
 
 def settle(name: str, logs: list[Path] | None = None) -> None:
@@ -577,7 +577,7 @@ def ensure_running(name: str, site_text: str | None = None, workers: int = 1,
     """
     where = files(name)
     with exclusive_lock(where.prefix / "lock"):
-        running = master_pid(name) is not None and _ready_generation(where) is not None
+        running = is_running(name)
         if running and site_text is None and workers == _workers(where):
             return where
         if site_text is None:
@@ -593,9 +593,7 @@ def ensure_running(name: str, site_text: str | None = None, workers: int = 1,
 
 
 def _start(name: str, where: Files, site_text: str, workers: int) -> None:
-    pid = read_number(where.pid)
-    if pid and _is_nginx(pid):  # a running one with another worker count
-        _stop(where)
+    _stop(where)  # a running one with another worker count, or one that does not answer
     _remove_stale(where)
     generation = _generation(where) + 1
     _write_candidate(where, site_text, generation, workers, name)
