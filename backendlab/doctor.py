@@ -371,8 +371,7 @@ def check_work_folder() -> Check:
     if writable:
         return Check("Work folder", True, f"{folder}: {holds}, writable")
     return Check("Work folder", False, f"{folder}: {holds}, but not writable by you",
-                 f"make it yours: `chown -R $USER {folder}`, or set BACKENDLAB_WORK_DIR to a "
-                 "folder you can write before starting JupyterLab")
+                 workfolder.how_to_make_writable(folder))
 
 
 CHECKS: tuple[tuple[str, Callable[[], Check]], ...] = (

@@ -96,16 +96,31 @@ class Prepared:
     notices: list[str] = field(default_factory=list)
 
 
+def how_to_make_writable(folder: Path) -> str:
+    """The fix for a work folder the learner cannot write (here and in the doctor)."""
+    return (f"make it yours: `chown -R $USER {folder}`, or set BACKENDLAB_WORK_DIR to a folder "
+            "you can write (before starting JupyterLab)")
+
+
+def _can_write(folder: Path) -> bool:
+    """A real write that leaves nothing behind: root passes every permission check, but not a
+    read-only file system, so asking for permissions would not do."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
 def _writable(work: Path) -> None:
+    """Create the work folder if needed; a CourseError with the fix when it cannot be written."""
     try:
         work.mkdir(parents=True, exist_ok=True)
-        probe = work / f".write-test-{os.getpid()}"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as error:
-        raise CourseError(f"The work folder {work} cannot be written to ({error.strerror}).",
-                          "make it yours (`chown -R $USER` on it), or set BACKENDLAB_WORK_DIR to a "
-                          "folder you can write, then try again.") from error
+    except OSError:
+        pass  # told below
+    if not _can_write(work):
+        raise CourseError(f"The work folder {work} cannot be written to.",
+                          how_to_make_writable(work) + ", then try again.")
 
 
 def prepare(unit: str | None = None, *, release: Path | None = None,
@@ -301,11 +316,7 @@ def status() -> tuple[Path, bool, str]:
     """(work folder, writable?, what it holds) for the doctor; creates nothing that stays."""
     work = work_dir()
     existing = work if work.exists() else next((p for p in work.parents if p.exists()), work)
-    try:  # a real write (root passes every permission check, not a read-only file system)
-        with tempfile.TemporaryFile(dir=existing):
-            writable = True
-    except OSError:
-        writable = False
+    writable = _can_write(existing)
     if not work.exists():
         return work, writable, "not created yet (the start-here notebook or `./course lab` does)"
     return work, writable, f"{_notebook_count(work)} notebooks"

@@ -92,6 +92,14 @@ def test_a_course_update_replaces_a_notebook_the_learner_never_changed(course) -
     assert again.replaced == again.updates == again.notices == []
 
 
+def test_an_unwritable_work_folder_is_a_course_error_with_the_doctors_fix(course) -> None:
+    release, _ = course
+    nobody_writes_here = Path("/proc/backendlab-work")
+    with pytest.raises(CourseError, match="cannot be written to") as raised:
+        workfolder.prepare(UNIT, release=release, work=nobody_writes_here)
+    assert workfolder.how_to_make_writable(nobody_writes_here) in str(raised.value)
+
+
 def test_an_unknown_unit_is_a_course_error(course) -> None:
     release, work = course
     with pytest.raises(CourseError, match="00-orientation"):
