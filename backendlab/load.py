@@ -370,11 +370,6 @@ class Comparison:
 
     results: list[Result]
 
-    def ratio(self) -> float:
-        """Requests/s of the second case over the first (medians of their rounds)."""
-        first, second = self.results[0].requests_per_second, self.results[1].requests_per_second
-        return second / first if first else math.nan
-
     def verdict(self) -> str:
         first, second = self.results[0], self.results[1]
         for result in (first, second):
