@@ -117,8 +117,8 @@ def test_under_nbgrader_one_short_round_that_says_it_is_not_a_measurement(
 
 def test_percentile_is_nearest_rank() -> None:
     values = [float(v) for v in range(1, 21)]
-    assert load._percentile(values, 0.5) == 10 and load._percentile(values, 0.95) == 19
-    assert load._percentile([3.0], 0.95) == 3
+    assert load._percentile(values, 50) == 10 and load._percentile(values, 95) == 19
+    assert load._percentile([3.0], 95) == 3 and math.isnan(load._percentile([], 50))
 
 
 def test_bad_targets_and_settings_are_explained(app: shop_app.App, tmp_path) -> None:
