@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psutil
 
-from .services import postgres_server
+from .services import nginx, postgres_server
 from ._process import process_runs, read_number
 from .paths import data_dir, runtime_dir
 
@@ -57,7 +57,8 @@ def redis_rows() -> list[Row]:
 
 
 def _tree_rss(pid: int) -> tuple[int, int]:
-    """(processes, RSS) of a process and everything it forked (nginx's workers, uvicorn's)."""
+    """(processes, RSS) of a process and everything it forked (nginx's workers, uvicorn's,
+    PostgreSQL's backends); (0, 0) once it has gone."""
     try:
         parent = psutil.Process(pid)
         processes = [parent, *parent.children(recursive=True)]
@@ -71,17 +72,20 @@ def _processes(count: int) -> str:
 
 
 def web_rows() -> list[Row]:
-    """One row per private nginx and per shop app that runs (unit 4 on), found through the pid
-    files their managers keep in the runtime folder; none when nothing runs."""
+    """One row per private nginx and per shop app that runs (unit 4 on), as their managers
+    find them (``nginx.master_pid``, the app's pid file checked against ``shop_app.PROGRAM``);
+    none when nothing runs."""
+    from .services import shop_app  # noqa: PLC0415 - it imports SQLAlchemy: only when asked
+
     rows: list[Row] = []
-    for pidfile in sorted(runtime_dir().glob("nginx-*/nginx.pid")):
-        pid = read_number(pidfile)
-        if pid and process_runs(pid, "nginx"):
+    for name in nginx.instances():
+        pid = nginx.master_pid(name)
+        if pid:
             count, size = _tree_rss(pid)
-            rows.append((f"nginx ({pidfile.parent.name.removeprefix('nginx-')}, {_processes(count)})", size))
+            rows.append((f"nginx ({name}, {_processes(count)})", size))
     for pidfile in sorted(runtime_dir().glob("app-*.pid")):
         pid = read_number(pidfile)
-        if pid and process_runs(pid, "backendlab.services.shop_app"):
+        if pid and process_runs(pid, shop_app.PROGRAM):
             count, size = _tree_rss(pid)
             rows.append((f"shop app ({pidfile.stem.removeprefix('app-')}, {_processes(count)})", size))
     return rows
@@ -92,14 +96,10 @@ def postgres_row() -> Row:
     folder) plus every process it forked (one per connection, and background workers).
     None when it is not running."""
     pid = read_number(postgres_server.server_dir() / "data" / "postmaster.pid")
-    if not pid or not process_runs(pid, "postgres"):
+    count, size = _tree_rss(pid) if pid and process_runs(pid, "postgres") else (0, 0)
+    if not count:
         return ("PostgreSQL", None)
-    try:
-        postmaster = psutil.Process(pid)
-        processes = [postmaster, *postmaster.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return ("PostgreSQL", None)
-    return (f"PostgreSQL ({len(processes)} processes)", sum(_rss(p) for p in processes))
+    return (f"PostgreSQL ({_processes(count)})", size)
 
 
 def _folder_size(folder: Path) -> int:
