@@ -1,9 +1,10 @@
 """How long does grading a class take? nbgrader's serial autograde vs `backendlab grade`.
 
-For each unit asked for, makes a class of N students (default 60: half submit the solutions,
-half the untouched release), grades it once with `nbgrader autograde` (serial) and once with
-`backendlab grade` (one nbgrader per core, sandboxed kernels), on fresh copies of the same class,
-checks that both gave every student the same score, and prints the times side by side.
+For each unit asked for, makes a class of N students (default 60: half hand in the release with
+the model answers typed in, as an honest student would, half the untouched release), grades it
+once with `nbgrader autograde` (serial) and once with `backendlab grade` (one nbgrader per
+core, sandboxed kernels), on fresh copies of the same class, checks that both runs succeeded,
+gave every student a score, and gave each the same one, and prints the times side by side.
 
     .venv/bin/python benchmarks/grading_class.py [--unit 02-sql-tuning ...] [--students 60] [--jobs 2]
     .venv/bin/python benchmarks/grading_class.py --students 60 --no-serial   # only backendlab grade
@@ -13,6 +14,7 @@ unset: full), since that is what an instructor grades on.
 """
 
 import argparse
+import collections
 import os
 import shutil
 import subprocess
@@ -21,45 +23,79 @@ import tempfile
 import time
 from pathlib import Path
 
+import nbformat
+from nbgrader.api import Gradebook
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: the repository's tests/ package is not installed
 
-from nbgrader.api import Gradebook  # noqa: E402
-
-
-def make_course(folder: Path, unit: str, students: int) -> None:
-    shutil.copy(ROOT / "nbgrader_config.py", folder)
-    shutil.copytree(ROOT / "source" / unit, folder / "source" / unit)
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", unit, "--force"],
-                   cwd=folder, check=True, capture_output=True)
-    for number in range(students):
-        based_on = "source" if number % 2 == 0 else "release"
-        shutil.copytree(folder / based_on / unit, folder / "submitted" / f"s{number:03d}" / unit)
+from tests.machine import make_course, model_answers  # noqa: E402
 
 
-def timed(command: list[str], folder: Path) -> float:
+def make_class(folder: Path, unit: str, students: int) -> list[str]:
+    """The course folder with ``students`` submissions; their ids."""
+    make_course(folder, unit, release=True)
+    ids = [f"s{number:03d}" for number in range(students)]
+    for number, student in enumerate(ids):
+        submitted = folder / "submitted" / student / unit
+        submitted.mkdir(parents=True)
+        for released in sorted((folder / "release" / unit).glob("*.ipynb")):
+            notebook = nbformat.read(released, 4)
+            if number % 2 == 0:
+                notebook = model_answers(notebook, nbformat.read(
+                    folder / "source" / unit / released.name, 4))
+            nbformat.write(notebook, submitted / released.name)
+    return ids
+
+
+def timed(command: list[str], folder: Path, log: Path) -> float:
+    """Seconds ``command`` took; its output goes to ``log``, and a failure stops the benchmark
+    (a run that failed fast is no measurement)."""
     started = time.perf_counter()
-    subprocess.run(command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    with open(log, "w") as output:
+        code = subprocess.run(command, cwd=folder, stdout=output, stderr=subprocess.STDOUT).returncode
+    seconds = time.perf_counter() - started
+    if code != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+        sys.exit(f"{' '.join(command[2:])} failed (exit code {code}) in {folder}:\n{tail}")
+    return seconds
 
 
-def scores(folder: Path, unit: str) -> dict[str, float]:
+def scores(folder: Path, unit: str, students: list[str]) -> dict[str, float]:
+    """Every student's score; stops the benchmark if one has none (not graded)."""
     with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
-        return {s.student.id: s.score for s in gradebook.assignment_submissions(unit)}
+        found = {s.student.id: s.score for s in gradebook.assignment_submissions(unit)}
+    ungraded = sorted(set(students) - set(found))
+    if ungraded:
+        sys.exit(f"{len(ungraded)} students of {unit} have no score in {folder}: "
+                 f"{', '.join(ungraded[:5])}{', ...' if len(ungraded) > 5 else ''}")
+    return found
+
+
+def spread(found: dict[str, float]) -> str:
+    """Which scores how many students got: "30 × 6, 30 × 0"."""
+    counted = collections.Counter(found.values()).most_common()
+    return ", ".join(f"{count} × {score:g}" for score, count in counted)
 
 
 def measure(unit: str, students: int, jobs: int, serial: bool) -> str:
     with tempfile.TemporaryDirectory() as serial_dir, tempfile.TemporaryDirectory() as fast_dir:
         slow_course, fast_course = Path(serial_dir), Path(fast_dir)
-        make_course(fast_course, unit, students)
+        ids = make_class(fast_course, unit, students)
         shutil.copytree(fast_course, slow_course, dirs_exist_ok=True)  # the same class again
+        log = fast_course / "backendlab-grade.log"
         quick = timed([sys.executable, "-m", "backendlab", "grade", unit, "--jobs", str(jobs)],
-                      fast_course)
-        line = f"{unit:<18} {students:>3} students  backendlab grade --jobs {jobs}: {quick:6.0f} s"
+                      fast_course, log)
+        if "restored before grading" in log.read_text():
+            sys.exit(f"backendlab grade says honest students edited locked cells:\n{log.read_text()}")
+        fast_scores = scores(fast_course, unit, ids)
+        line = (f"{unit:<18} {students:>3} students  backendlab grade --jobs {jobs}: {quick:6.0f} s"
+                f"   scores {spread(fast_scores)}")
         if not serial:
             return line
-        slow = timed([sys.executable, "-m", "nbgrader", "autograde", unit, "--force"], slow_course)
-        same = scores(slow_course, unit) == scores(fast_course, unit)
+        slow = timed([sys.executable, "-m", "nbgrader", "autograde", unit, "--force"], slow_course,
+                     slow_course / "nbgrader-autograde.log")
+        same = scores(slow_course, unit, ids) == fast_scores
         return (f"{line}   nbgrader autograde (serial): {slow:6.0f} s   ×{slow / quick:.2f} faster"
                 f"   grades {'identical' if same else 'DIFFER'}")
 
