@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._process import process_runs
 from .errors import CourseError
 from .load import UnixHTTPConnection
 from .paths import grading_suffix
@@ -376,15 +377,8 @@ def _forget_finished_grading() -> None:
         return
     for name in nginx_service.instances():
         tag = re.search(r"-g(\d+)$", name)
-        if tag and not _python_runs(int(tag.group(1))):
+        if tag and not process_runs(int(tag.group(1)), "python"):
             _stop_and_remove(name)
-
-
-def _python_runs(pid: int) -> bool:
-    try:
-        return b"python" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> bool:
