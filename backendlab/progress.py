@@ -5,8 +5,9 @@ to bottom in a fresh kernel, as the Validate button does: nbgrader's ``NBGRADER_
 set, so the run gets its own database copy and Redis keys and never resets the data of a
 notebook the learner has open. A notebook whose answer cells are all still as the course gave
 them is reported "not started" without running it (its visible tests fail by design), and a
-result is remembered per notebook content and database engine in ``.progress.json``, so asking
-again after changing one notebook runs only that one.
+result is remembered in ``.progress.json`` with what it depends on (the notebook's content, the
+database engine, the dataset scale), one per notebook, so asking again after changing one
+notebook runs only that one, and the file never grows beyond one entry per notebook.
 
 Reflections are read by a person, not tested: they show as "written" or "not yet".
 
@@ -14,7 +15,6 @@ Reflections are read by a person, not tested: they show as "written" or "not yet
     from backendlab import progress; progress.show()
 """
 
-import hashlib
 import json
 import os
 import subprocess
@@ -27,7 +27,7 @@ from nbformat import NotebookNode
 from . import charts, workfolder
 
 CACHE = workfolder.PROGRESS_CACHE  # never archived: see workfolder.archive
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # {"<unit>/<notebook>": {"key": _cache_key(...), "results": {grade id: passed}}}
 
 
 @dataclass
@@ -74,8 +74,13 @@ def _answers(notebook: NotebookNode) -> dict[str, str]:
             if _nbgrader(c).get("solution") and _nbgrader(c).get("grade_id")}
 
 
-def _engine() -> str:
-    return "postgresql" if os.environ.get("BACKENDLAB_DATABASE_URL") else "sqlite"
+def _cache_key(path: Path) -> str:
+    """What a notebook's results depend on: its content, the database engine and the dataset
+    scale (a query can pass on the small dataset and time out on the full one)."""
+    from . import datasets, sql  # noqa: PLC0415 - sqlalchemy and numpy load only when needed
+
+    engine = "postgresql" if os.environ.get(sql.URL_VARIABLE) else "sqlite"
+    return f"{workfolder.content_hash(path)}:{engine}:{datasets.default_scale()}"
 
 
 def _run_tests(path: Path, timeout: int) -> dict[str, bool]:
@@ -116,8 +121,9 @@ def notebook_progress(path: Path, course_version: Path, *, timeout: int = 300,
         return result
     passed: dict[str, bool] = dict.fromkeys(tests, False)
     if result.started:
-        key = f"{hashlib.sha256(path.read_bytes()).hexdigest()}:{_engine()}"
-        cached = (cache or {}).get(key)
+        slot, key = f"{result.unit}/{result.name}", _cache_key(path)
+        remembered = (cache or {}).get(slot) or {}
+        cached = remembered.get("results") if remembered.get("key") == key else None
         if cached is None:
             try:
                 cached = _run_tests(path, timeout)
@@ -127,7 +133,7 @@ def notebook_progress(path: Path, course_version: Path, *, timeout: int = 300,
                 cached = {}
             else:
                 if cache is not None:
-                    cache[key] = cached
+                    cache[slot] = {"key": key, "results": cached}
         passed.update({k: v for k, v in cached.items() if k in passed})
     result.exercises = {labels[grade_id]: ok for grade_id, ok in passed.items()}
     return result
@@ -155,7 +161,9 @@ def unit_progress(unit: str | None = None, *, release: Path | None = None,
         for course_version in sorted((release / name).glob("*.ipynb")):
             results.append(notebook_progress(work / name / course_version.name, course_version,
                                              timeout=timeout, cache=cache))
-    (work / CACHE).write_text(json.dumps(cache, indent=1) + "\n")
+    kept = {slot: entry for slot, entry in cache.items()  # notebooks still there, one entry each
+            if slot == "format" or (work / slot).is_file()}
+    (work / CACHE).write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n")
     return results
 
 

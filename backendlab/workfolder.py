@@ -61,7 +61,8 @@ def units(release: Path | None = None) -> list[str]:
     return sorted(p.name for p in release.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def _sha256(path: Path) -> str:
+def content_hash(path: Path) -> str:
+    """The sha256 of a file's bytes: which version of a notebook this is (here and in progress)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -141,14 +142,14 @@ def prepare(unit: str | None = None, *, release: Path | None = None,
         files.insert(0, (start_here, START_HERE))
     versions, done = _read_versions(work), Prepared()
     for source, relative in files:
-        target, course_version = work / relative, _sha256(source)
+        target, course_version = work / relative, content_hash(source)
         given = versions.get(relative)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes())
             done.copied.append(target)
         elif given not in (None, course_version):  # the course changed it since it was given
-            mine = _sha256(target)
+            mine = content_hash(target)
             if mine == given:  # untouched since: nothing of the learner's to keep
                 target.write_bytes(source.read_bytes())
                 done.replaced.append(target)
@@ -281,7 +282,7 @@ def _restore_member(packed: zipfile.ZipFile, member: zipfile.ZipInfo, work: Path
     data, target = packed.read(member), work.joinpath(*PurePosixPath(member.filename).parts)
     in_place = True
     if target.exists():
-        mine = _sha256(target)
+        mine = content_hash(target)
         if mine == hashlib.sha256(data).hexdigest():
             return False
         if mine != versions.get(member.filename):  # changed here: keep it

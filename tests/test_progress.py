@@ -3,6 +3,7 @@
 The small unit 00-orientation, run on SQLite and on PostgreSQL (``sql_backend``).
 """
 
+import json
 import shutil
 from pathlib import Path
 
@@ -95,3 +96,29 @@ def test_a_course_update_found_while_asking_is_told(tmp_path: Path, capsys) -> N
     nbformat.write(notebook, course_version)
     progress.unit_progress(UNIT, release=release, work=work)  # nothing started: nothing runs
     assert "The course updated 00-orientation/01-sql-warmup.ipynb" in capsys.readouterr().out
+
+
+def test_results_are_remembered_per_content_engine_and_scale_one_entry_per_notebook(
+        tmp_path: Path, monkeypatch) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(ROOT / "release" / UNIT, release / UNIT)
+    work = tmp_path / "work"
+    workfolder.prepare(UNIT, release=release, work=work)
+    mine = work / UNIT / "01-sql-warmup.ipynb"
+    notebook = nbformat.read(mine, as_version=4)
+    answer = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    answer.source = "SELECT 1"
+    nbformat.write(notebook, mine)
+    runs = []
+    monkeypatch.setattr(progress, "_run_tests", lambda path, timeout: runs.append(path.name) or {})
+    monkeypatch.delenv("BACKENDLAB_DATABASE_URL", raising=False)
+
+    monkeypatch.setenv("BACKENDLAB_SCALE", "small")
+    progress.unit_progress(UNIT, release=release, work=work)
+    progress.unit_progress(UNIT, release=release, work=work)
+    assert runs == ["01-sql-warmup.ipynb"]  # the only one started; remembered the second time
+    monkeypatch.setenv("BACKENDLAB_SCALE", "full")  # another dataset: its results may differ
+    progress.unit_progress(UNIT, release=release, work=work)
+    assert len(runs) == 2
+    cache = json.loads((work / progress.CACHE).read_text())
+    assert set(cache) == {"format", f"{UNIT}/01-sql-warmup.ipynb"}  # replaced, never piled up
