@@ -111,3 +111,29 @@ def with_answers(notebook: nbformat.NotebookNode, answers: dict[str, str]) -> nb
 def verdict(expected: str, score: float, max_score: float) -> bool:
     """Did an exercise score as its catalogue entry says it must?"""
     return {"full": score == max_score, "loses": score < max_score, "zero": score == 0}[expected]
+
+
+def solution(notebook: str | Path, grade_id: str) -> str:
+    """One answer cell as its solution fills it in, read from the source notebook: the cell with
+    its ``### BEGIN SOLUTION`` / ``### END SOLUTION`` lines dropped. The catalogue's mistakes are
+    edits of it, so they follow the solution when it changes. ``notebook`` is a path, or one
+    under ``source/`` (``"04-web-servers/07-cache-and-shield.ipynb"``)."""
+    path = Path(notebook) if Path(notebook).is_absolute() else HERE.parents[1] / "source" / notebook
+    for cell in nbformat.read(path, 4).cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
+            lines = cell.source.splitlines()
+            if "### BEGIN SOLUTION" not in [line.strip() for line in lines]:
+                raise ValueError(f"catalogue: cell {grade_id!r} of {notebook} has no solution")
+            return "\n".join(line for line in lines
+                              if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION")) + "\n"
+    raise ValueError(f"catalogue: no cell {grade_id!r} in {notebook}")
+
+
+def edit(text: str, *pairs: tuple[str, str]) -> str:
+    """``text`` with each ``(old, new)`` replaced in turn; fails loudly when an ``old`` is not
+    there, so a mistake never silently becomes the solution after the solution changed."""
+    for old, new in pairs:
+        if old not in text:
+            raise ValueError(f"catalogue edit: {old!r} is not in the answer")
+        text = text.replace(old, new)
+    return text
