@@ -32,12 +32,15 @@ CACHE_FORMAT = 2  # {"<unit>/<notebook>": {"key": _cache_key(...), "results": {g
 
 @dataclass
 class NotebookProgress:
-    """One notebook: its exercises (label → visible tests pass?) and reflections (label → written?)."""
+    """One notebook: its exercises (grade id → visible tests pass?) and reflections (grade id →
+    written?), keyed by grade id (unique in a notebook: two test cells under one heading stay
+    two), with ``labels`` (grade id → the heading the learner sees) for display."""
 
     unit: str
     name: str
     exercises: dict[str, bool] = field(default_factory=dict)
     reflections: dict[str, bool] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
     started: bool = False
     problem: str = ""  # the notebook could not be run (shown instead of results)
 
@@ -108,14 +111,14 @@ def notebook_progress(path: Path, course_version: Path, *, timeout: int = 300,
         result.problem = f"could not read it ({type(error).__name__}); open it in JupyterLab"
         return result
     given = _answers(nbformat.read(course_version, as_version=4)) if course_version.exists() else {}
-    labels, answers = _labels(mine), _answers(mine)
+    result.labels, answers = _labels(mine), _answers(mine)
     tests = [_nbgrader(c)["grade_id"] for c in mine.cells
              if c.cell_type == "code" and _nbgrader(c).get("grade")
              and not _nbgrader(c).get("solution")]
     for grade_id, source in answers.items():
         cell_type = next(c.cell_type for c in mine.cells if _nbgrader(c).get("grade_id") == grade_id)
         if cell_type == "markdown":
-            result.reflections[labels[grade_id]] = bool(source) and source != given.get(grade_id)
+            result.reflections[grade_id] = bool(source) and source != given.get(grade_id)
     result.started = any(source != given.get(grade_id) for grade_id, source in answers.items())
     if not tests:
         return result
@@ -135,7 +138,7 @@ def notebook_progress(path: Path, course_version: Path, *, timeout: int = 300,
                 if cache is not None:
                     cache[slot] = {"key": key, "results": cached}
         passed.update({k: v for k, v in cached.items() if k in passed})
-    result.exercises = {labels[grade_id]: ok for grade_id, ok in passed.items()}
+    result.exercises = passed
     return result
 
 
@@ -167,9 +170,9 @@ def unit_progress(unit: str | None = None, *, release: Path | None = None,
     return results
 
 
-def _short(label: str) -> str:
-    """"Exercise 1 — orders per status" → "Exercise 1"."""
-    return label.split(" — ")[0]
+def _short(result: NotebookProgress, grade_id: str) -> str:
+    """The label of ``grade_id``, shortened: "Exercise 1 — orders per status" → "Exercise 1"."""
+    return result.labels.get(grade_id, grade_id).split(" — ")[0]
 
 
 def table(results: list[NotebookProgress]) -> str:
@@ -186,13 +189,13 @@ def table(results: list[NotebookProgress]) -> str:
         if result.problem:
             detail = result.problem
         elif result.exercises:
-            detail = "  ".join(f"{'✔' if ok else '✘'} {_short(label)}"
-                               for label, ok in result.exercises.items())
+            detail = "  ".join(f"{'✔' if ok else '✘'} {_short(result, grade_id)}"
+                               for grade_id, ok in result.exercises.items())
             if not result.started:
                 detail = "not started"
         else:
-            detail = "  ".join(f"{_short(label)}: {'written' if ok else 'not yet'}"
-                               for label, ok in result.reflections.items())
+            detail = "  ".join(f"{_short(result, grade_id)}: {'written' if ok else 'not yet'}"
+                               for grade_id, ok in result.reflections.items())
         lines.append(f"  {result.name:<40} {detail}")
     return "\n".join(lines)
 

@@ -122,3 +122,24 @@ def test_results_are_remembered_per_content_engine_and_scale_one_entry_per_noteb
     assert len(runs) == 2
     cache = json.loads((work / progress.CACHE).read_text())
     assert set(cache) == {"format", f"{UNIT}/01-sql-warmup.ipynb"}  # replaced, never piled up
+
+
+def test_two_test_cells_under_one_heading_are_two_exercises(tmp_path: Path) -> None:
+    def cell(make, source: str, grade_id: str, **nbgrader: bool):
+        made = make(source)
+        made.metadata["nbgrader"] = {"grade_id": grade_id, "grade": False, "solution": False,
+                                     "locked": False, "schema_version": 3, **nbgrader}
+        return made
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Exercise 1 — two checks (2 points)"),
+        cell(nbformat.v4.new_code_cell, "answer = None", "ex1", solution=True),
+        cell(nbformat.v4.new_code_cell, "assert answer", "ex1-test-a", grade=True),
+        cell(nbformat.v4.new_code_cell, "assert answer > 1", "ex1-test-b", grade=True),
+    ])
+    nbformat.write(notebook, tmp_path / "course.ipynb")
+    nbformat.write(notebook, tmp_path / "mine.ipynb")
+    result = progress.notebook_progress(tmp_path / "mine.ipynb", tmp_path / "course.ipynb")
+    assert result.exercises == {"ex1-test-a": False, "ex1-test-b": False}
+    assert result.labels["ex1-test-b"] == "Exercise 1 — two checks"
+    assert progress.table([result]).splitlines()[0].endswith("0 of 2 exercises pass their visible tests")
