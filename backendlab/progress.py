@@ -25,6 +25,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from . import charts, workfolder
+from .errors import CourseError
 
 CACHE = workfolder.PROGRESS_CACHE  # never archived: see workfolder.archive
 CACHE_FORMAT = 2  # {"<unit>/<notebook>": {"key": _cache_key(...), "results": {grade id: passed}}}
@@ -202,19 +203,25 @@ def table(results: list[NotebookProgress]) -> str:
 
 def chart(results: list[NotebookProgress]):
     """A small horizontal bar chart: per notebook, exercises passing (or reflections written)
-    out of all. Returns the matplotlib Figure (a notebook cell shows it)."""
-    plt = charts.pyplot()
+    out of all. Returns the matplotlib Figure (a notebook cell shows it). A notebook (or unit)
+    with nothing to pass is left out: a bar of 0/0 says nothing."""
     units = list(dict.fromkeys(r.unit for r in results))
     if len(units) > 1:  # one bar per unit: exercises passing out of the unit's exercises
-        names = units
-        done = [sum(r.passed for r in results if r.unit == u) for u in units]
-        total = [sum(len(r.exercises) for r in results if r.unit == u) or 1 for u in units]
+        rows = [(u, sum(r.passed for r in results if r.unit == u),
+                 sum(len(r.exercises) for r in results if r.unit == u)) for u in units]
         what = "exercises passing their visible tests"
     else:  # one bar per notebook (reflections written, for a reflection notebook)
-        names = [r.name.removesuffix(".ipynb") for r in results]
-        done = [r.passed if r.exercises else r.written for r in results]
-        total = [len(r.exercises) or len(r.reflections) or 1 for r in results]
+        rows = [(r.name.removesuffix(".ipynb"), r.passed if r.exercises else r.written,
+                 len(r.exercises) or len(r.reflections)) for r in results]
         what = "exercises passing (reflections written)"
+    rows = [row for row in rows if row[2]]
+    if not rows:
+        raise CourseError("There is nothing to chart: no exercise or reflection in "
+                          f"{', '.join(units) or 'the work folder'}.",
+                          "ask for a unit with exercises (`python -m backendlab progress "
+                          "01-linux`), or for every unit (no unit named).")
+    names, done, total = (list(column) for column in zip(*rows))
+    plt = charts.pyplot()
     figure, axes = plt.subplots(figsize=(7, 0.3 * len(names) + 1))
     axes.barh(names, total, color="#e4e4e4", label="not yet")
     axes.barh(names, done, color="#3a923a", label="done")
@@ -232,8 +239,11 @@ def chart(results: list[NotebookProgress]):
 
 
 def show(unit: str | None = None):
-    """For the start-here notebook: print the table, return the chart."""
+    """For the start-here notebook: print the table, return the chart (None when there is
+    nothing to chart: the table said so)."""
     results = unit_progress(unit)
     print(table(results))
+    if not any(r.exercises or r.reflections for r in results):
+        return None
     return chart(results)
 

@@ -8,8 +8,10 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from backendlab import progress, workfolder
+from backendlab.errors import CourseError
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = "00-orientation"
@@ -143,3 +145,14 @@ def test_two_test_cells_under_one_heading_are_two_exercises(tmp_path: Path) -> N
     assert result.exercises == {"ex1-test-a": False, "ex1-test-b": False}
     assert result.labels["ex1-test-b"] == "Exercise 1 — two checks"
     assert progress.table([result]).splitlines()[0].endswith("0 of 2 exercises pass their visible tests")
+
+
+def test_the_chart_leaves_out_what_has_nothing_to_pass() -> None:
+    empty = progress.NotebookProgress(UNIT, "99-empty.ipynb")  # neither exercises nor reflections
+    one = progress.NotebookProgress(UNIT, "01-sql-warmup.ipynb", exercises={"ex1": True})
+    figure = progress.chart([one, empty])
+    assert [label.get_text() for label in figure.axes[0].get_yticklabels()] == ["01-sql-warmup"]
+    assert [text.get_text() for text in figure.axes[0].texts] == [" 1/1"]
+    for nothing in ([], [empty]):
+        with pytest.raises(CourseError, match="nothing to chart"):
+            progress.chart(nothing)
