@@ -135,14 +135,14 @@ def test_stale_socket_and_pid_file_are_replaced(name: str) -> None:
     app = shop_app.start(name, "stdlib")
     os.kill(app.pid, signal.SIGKILL)
     time.sleep(0.1)
-    shop_app._reap(int(shop_app._files(name)["pid"].read_text()))
+    shop_app._reap(int(shop_app._files(shop_app._stem(name))["pid"].read_text()))
     assert app.socket.exists()
     fresh = shop_app.start(name, "stdlib")
     assert get(fresh, "/health")[0] == 200
 
 
 def test_a_leftover_socket_file_is_removed(name: str) -> None:
-    path = shop_app._files(name)["sock"]
+    path = shop_app._files(shop_app._stem(name))["sock"]
     leftover = socket.socket(socket.AF_UNIX)
     leftover.bind(str(path))  # bound but never listening, then abandoned: "Address in use"
     leftover.close()
@@ -205,7 +205,7 @@ def test_an_app_that_cannot_start_shows_its_log(name: str, monkeypatch: pytest.M
     assert "did not start (it exited with status" in message
     assert "127.0.0.1" in message  # the app's own error, from its log
     assert "How to fix it" in message
-    assert not shop_app._files(name)["pid"].exists()
+    assert not shop_app._files(shop_app._stem(name))["pid"].exists()
 
 
 @pytest.mark.parametrize("tag", ["k1", ""])

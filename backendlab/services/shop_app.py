@@ -67,14 +67,14 @@ class App:
         """How many requests reached the app since it started (the readiness probe excluded).
         Still readable after the app stopped."""
         try:
-            return _files(self.name)["count"].stat().st_size
+            return _files(_stem(self.name))["count"].stat().st_size
         except FileNotFoundError:
             return 0
 
     @property
     def pid(self) -> int | None:
         """The app's main process id, or None when it is not running (like ``site.pid``)."""
-        pid = read_number(_files(self.name)["pid"])
+        pid = read_number(_files(_stem(self.name))["pid"])
         return pid if pid and process_runs(pid, PROGRAM) else None
 
     @property
@@ -82,14 +82,14 @@ class App:
         """The folder the "fastapi" app serves at ``/static/`` (``app.mount("/static",
         StaticFiles(...))``, as FastAPI apps do): a lesson puts the same file here and in
         nginx's root to measure who serves it better."""
-        folder = _files(self.name)["static"]
+        folder = _files(_stem(self.name))["static"]
         folder.mkdir(mode=0o700, exist_ok=True)
         return folder
 
     def log(self) -> list[str]:
         """The app's own log (start-up messages, tracebacks)."""
         try:
-            return _files(self.name)["log"].read_text(errors="replace").splitlines()
+            return _files(_stem(self.name))["log"].read_text(errors="replace").splitlines()
         except FileNotFoundError:
             return []
 
@@ -112,12 +112,12 @@ def _stem(name: str) -> Path:
     return runtime_dir() / f"app-{name}{grading_suffix()}"
 
 
-def _files(name: str, stem: Path | None = None) -> dict[str, Path]:
-    """The app's files. The app process is told its ``stem`` by the manager: while grading
-    outside the sandbox, its own ``grading_suffix()`` (its pid) is not the kernel's."""
-    stem = stem or _stem(name)
+def _files(stem: Path) -> dict[str, Path]:
+    """The app's files, ``_files(_stem(name))``. The app process is told its ``stem`` by the
+    manager: while grading outside the sandbox, its own ``grading_suffix()`` (its pid) is not
+    the kernel's."""
     return {part: Path(f"{stem}.{part}")
-            for part in ("sock", "pid", "log", "count", "json", "static")}
+            for part in ("sock", "pid", "log", "count", "json", "static", "lock")}
 
 
 def _check_options(kind: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -164,7 +164,7 @@ def _running(name: str) -> dict | None:
     """The state file of app ``name`` if its process still runs and answers — or is busy
     answering others (re-running a cell while the blocking app serves /slow must not
     restart it)."""
-    files = _files(name)
+    files = _files(_stem(name))
     pid = read_number(files["pid"])
     if not (pid and process_runs(pid, PROGRAM) and _probe(files["sock"]) != "down"):
         return None
@@ -176,7 +176,7 @@ def _running(name: str) -> dict | None:
 
 def _kill(name: str, wait: float = 5.0) -> bool:
     """Stop app ``name`` (SIGTERM, then SIGKILL) and remove its socket and pid file."""
-    files = _files(name)
+    files = _files(_stem(name))
     pid = read_number(files["pid"])
     running = bool(pid and process_runs(pid, PROGRAM))
     if running:
@@ -228,7 +228,7 @@ def start(name: str = "shop", kind: str = "fastapi", **options: Any) -> App:
     """
     _check_name(name)
     options = _check_options(kind, options)
-    files = _files(name)
+    files = _files(_stem(name))
     # The data it serves belongs to its identity too: an app started on SQLite is not reused
     # once the learner points BACKENDLAB_DATABASE_URL at PostgreSQL.
     # So is its code: after a course update, the next start replaces an app still running
@@ -236,7 +236,7 @@ def start(name: str = "shop", kind: str = "fastapi", **options: Any) -> App:
     wanted = {"kind": kind, "options": options,
               "data": [os.environ.get(variable) for variable in DATA_VARIABLES],
               "code": _code_version()}
-    with exclusive_lock(runtime_dir() / f"app-{name}{grading_suffix()}.lock"):
+    with exclusive_lock(files["lock"]):
         state = _running(name)
         if state == wanted:
             return App(name, kind, files["sock"], options)
@@ -271,7 +271,7 @@ def start(name: str = "shop", kind: str = "fastapi", **options: Any) -> App:
 def stop(name: str = "shop") -> bool:
     """Stop the app ``name``; return whether one was running. Its request count stays readable."""
     _check_name(name)
-    with exclusive_lock(runtime_dir() / f"app-{name}{grading_suffix()}.lock"):
+    with exclusive_lock(_files(_stem(name))["lock"]):
         return _kill(name)
 
 
@@ -310,7 +310,7 @@ def _bind(path: Path, backlog: int) -> socketlib.socket:
 def _serve_fastapi(name: str, stem: Path, options: dict[str, Any]) -> None:
     import uvicorn  # noqa: PLC0415
 
-    files = _files(name, stem)
+    files = _files(stem)
     app = shop_api.fastapi_app(_open_shop(name), shop_api.Counter(files["count"]),
                                options.get("delay", 0.0))
     from starlette.staticfiles import StaticFiles  # noqa: PLC0415
@@ -329,7 +329,7 @@ def _serve_stdlib(name: str, stem: Path, kind: str, options: dict[str, Any]) -> 
     import socketserver  # noqa: PLC0415
     from http.server import BaseHTTPRequestHandler  # noqa: PLC0415
 
-    files = _files(name, stem)
+    files = _files(stem)
     shop = _open_shop(name)
     counter = shop_api.Counter(files["count"])
     delay = options.get("delay", 0.0)
@@ -435,12 +435,11 @@ def _stop_with(parent: int, stem: Path) -> None:
     files: nobody will read a gone grading kernel's counter."""
     while _alive(parent):
         time.sleep(0.5)
-    for path in _files("", stem).values():
+    for path in _files(stem).values():
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
-    Path(f"{stem}.lock").unlink(missing_ok=True)
     os.kill(os.getpid(), signal.SIGTERM)
 
 
