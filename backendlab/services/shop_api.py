@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -170,7 +169,7 @@ def sleep_seconds(raw: str | None) -> float:
 # --- routing for the stdlib servers (FastAPI has its own, below) --------------------------------
 
 def route(shop: Shop, kind: str, method: str, target: str, headers: list[tuple[str, str]],
-          body: bytes, sleep: Callable[[float], None] = time.sleep) -> Reply:
+          body: bytes) -> Reply:
     """One request → one reply, for the servers built on http.server."""
     parts = urlsplit(target)
     path, query = parts.path, parse_qs(parts.query)
@@ -191,7 +190,7 @@ def route(shop: Shop, kind: str, method: str, target: str, headers: list[tuple[s
         return login(query.get("user", [None])[0])
     if path == "/slow":
         seconds = sleep_seconds(query.get("seconds", [None])[0])
-        sleep(seconds)
+        time.sleep(seconds)
         return Reply(200, to_json({"slept": seconds}))
     if len(segments) == 2 and segments[0] == "products" and segments[1].isdigit():
         return shop.product_reply(int(segments[1]), first.get("if-none-match"))
