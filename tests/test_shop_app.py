@@ -141,6 +141,23 @@ def test_stale_socket_and_pid_file_are_replaced(name: str) -> None:
     assert get(fresh, "/health")[0] == 200
 
 
+def test_blocking_workers_stop_serving_when_their_master_is_killed(name: str) -> None:
+    """SIGKILL gives the master no chance to stop its forked workers: they notice on their own
+    (else they would go on serving the old app from the shared socket)."""
+    import psutil  # noqa: PLC0415
+
+    from backendlab import web  # noqa: PLC0415
+
+    app = shop_app.start(name, "blocking", workers=2)
+    master = app.pid
+    workers = [child.pid for child in psutil.Process(master).children()]
+    assert len(workers) == 2
+    os.kill(master, signal.SIGKILL)
+    shop_app._reap(master)
+    assert web.wait_until(lambda: not any(shop_app.process_runs(pid, shop_app.PROGRAM)
+                                          for pid in workers))
+
+
 def test_a_leftover_socket_file_is_removed(name: str) -> None:
     path = shop_app._files(shop_app._stem(name))["sock"]
     leftover = socket.socket(socket.AF_UNIX)

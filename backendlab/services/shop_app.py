@@ -373,33 +373,41 @@ def _serve_stdlib(name: str, stem: Path, kind: str, options: dict[str, Any]) -> 
         do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _answer
 
     class Server(socketserver.UnixStreamServer):
-        daemon_threads = True
-
         def server_bind(self) -> None:  # bound by _bind (stale socket removed, mode 600)
             pass
 
         def server_activate(self) -> None:
             pass
 
-    listener = _bind(files["sock"], options.get("backlog", 64))
-    if kind == "stdlib":
+    class ThreadingServer(socketserver.ThreadingMixIn, Server):
         # Daemon threads: SIGTERM ends the app at once, not after the idle keep-alive
         # connections nginx holds open have timed out (30 s).
-        server = type("ThreadingServer", (socketserver.ThreadingMixIn, Server),
-                      {"daemon_threads": True, "block_on_close": False})(
-            str(files["sock"]), Handler, bind_and_activate=False)
+        daemon_threads = True
+        block_on_close = False
+
+    class WorkerServer(Server):
+        def service_actions(self) -> None:
+            """Between requests (every 0.5 s when idle): a master killed with SIGKILL sends
+            no SIGTERM, so a worker whose master has gone stops serving on its own."""
+            if os.getppid() != master:
+                os._exit(0)
+
+    listener = _bind(files["sock"], options.get("backlog", 64))
+    if kind == "stdlib":
+        server = ThreadingServer(str(files["sock"]), Handler, bind_and_activate=False)
         server.socket.close()
         server.socket = listener
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         server.serve_forever()
         return
+    master = os.getpid()
     workers = []
     for _ in range(options.get("workers", 1)):
         pid = os.fork()
         if pid == 0:  # a sync worker: one connection at a time, from the shared socket
             shop.engine.dispose(close=False)  # no pooled connection crosses the fork
             signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            server = Server(str(files["sock"]), Handler, bind_and_activate=False)
+            server = WorkerServer(str(files["sock"]), Handler, bind_and_activate=False)
             server.socket.close()
             server.socket = listener
             server.serve_forever()
