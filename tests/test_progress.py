@@ -12,6 +12,7 @@ import pytest
 
 from backendlab import progress, workfolder
 from backendlab.errors import CourseError
+from tests.test_workfolder import write_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = "00-orientation"
@@ -66,11 +67,8 @@ def test_progress_of_an_untouched_and_a_solved_unit(sql_backend: str, tmp_path: 
     assert len(figure.axes[0].patches) == 2 * len(solved)  # "not yet" and "passing" bars
 
     # one wrong answer: only that exercise fails, and only that notebook runs again
-    mine = work / UNIT / "02-redis-warmup.ipynb"
-    notebook = nbformat.read(mine, as_version=4)
-    answer = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
-    answer.source = "def count_view(r, prefix, page, window_seconds):\n    return 1"
-    nbformat.write(notebook, mine)
+    write_answer(work / UNIT / "02-redis-warmup.ipynb",
+                 "def count_view(r, prefix, page, window_seconds):\n    return 1")
     again = {r.name: r for r in progress.unit_progress(UNIT, release=release, work=work)}
     assert list(again["02-redis-warmup.ipynb"].exercises.values()) == [False]
     assert all(again["01-sql-warmup.ipynb"].exercises.values())
@@ -106,11 +104,7 @@ def test_results_are_remembered_per_content_engine_and_scale_one_entry_per_noteb
     shutil.copytree(ROOT / "release" / UNIT, release / UNIT)
     work = tmp_path / "work"
     workfolder.prepare(UNIT, release=release, work=work)
-    mine = work / UNIT / "01-sql-warmup.ipynb"
-    notebook = nbformat.read(mine, as_version=4)
-    answer = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
-    answer.source = "SELECT 1"
-    nbformat.write(notebook, mine)
+    write_answer(work / UNIT / "01-sql-warmup.ipynb", "SELECT 1")
     runs = []
     monkeypatch.setattr(progress, "_run_tests", lambda path, timeout: runs.append(path.name) or {})
     monkeypatch.delenv("BACKENDLAB_DATABASE_URL", raising=False)
