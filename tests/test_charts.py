@@ -2,8 +2,10 @@
 
 import pytest
 
-from backendlab import charts
+from backendlab import access_log, charts
 from backendlab.errors import CourseError
+
+REQUESTS = access_log.requests(seed=2026)  # 1.3's seeded log: a histogram's typical input
 
 
 def test_a_sweep_measures_every_point_in_order() -> None:
@@ -95,3 +97,26 @@ def test_a_chart_without_measurements_says_how_to_fix_it() -> None:
         charts.line_chart({}, measured="m", x_label="x")
     with pytest.raises(CourseError, match="How to fix it"):
         charts.bar_chart({}, measured="m")
+
+
+def test_a_histogram_prints_its_range_and_marks_and_draws_them(capsys) -> None:
+    times = [r.latency for r in REQUESTS]
+    figure = charts.histogram(times, measured="request times", log_x=True,
+                              marks=access_log.latency_marks(REQUESTS), live=False)
+    printed = capsys.readouterr().out
+    assert printed.startswith("request times: 3,000 values from 1.0 ms")  # the log's, not ours
+    assert "median 24.0 ms" in printed and "p95" in printed
+    axes = figure.axes[0]
+    assert axes.get_xscale() == "log" and axes.get_xlabel() == "time (s), log scale"
+    assert [text.get_text().split(":")[0] for text in axes.get_legend().get_texts()] == ["median", "mean", "p95"]
+
+
+def test_under_nbgrader_a_histogram_is_text_only(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert charts.histogram([0.1, 0.2], measured="x") is None
+    assert f"x (on this machine, just now; {charts.GRADED_NOTE}): 2 values" in capsys.readouterr().out
+
+
+def test_a_histogram_of_nothing_says_how_to_fix_it() -> None:
+    with pytest.raises(CourseError, match="How to fix it"):
+        charts.histogram([], measured="x")

@@ -1,4 +1,4 @@
-"""What units 1 and 3 chart: the access log's numbers, the caching sweeps, charts.histogram.
+"""What units 1 and 3 chart: the access log's numbers and the caching sweeps.
 
 The sweeps run against real redis-servers (private ones of the tests' own, stopped
 afterwards). Only what was counted is asserted, never how long anything took.
@@ -11,8 +11,7 @@ from datetime import timedelta
 import pytest
 
 import backendlab
-from backendlab import access_log, caching, charts
-from backendlab.errors import CourseError
+from backendlab import access_log, caching
 
 REQUESTS = access_log.requests(seed=2026)
 
@@ -65,34 +64,6 @@ def test_p95_by_endpoint_is_slowest_first_and_leaves_out_rare_endpoints() -> Non
     assert not any(".env" in name or "wp-login" in name for name in p95s)  # the scanner's paths
     checkout = [r.latency for r in REQUESTS if access_log.endpoint(r) == "POST /api/checkout"]
     assert p95s["POST /api/checkout"] == access_log.nearest_rank(checkout, 95)
-
-
-# ---------------------------------------------------------------------------------------
-# charts.histogram (added for 1.3's latency picture)
-# ---------------------------------------------------------------------------------------
-
-
-def test_a_histogram_prints_its_range_and_marks_and_draws_them(capsys) -> None:
-    times = [r.latency for r in REQUESTS]
-    figure = charts.histogram(times, measured="request times", log_x=True,
-                              marks=access_log.latency_marks(REQUESTS), live=False)
-    printed = capsys.readouterr().out
-    assert printed.startswith("request times: 3,000 values from 1.0 ms")  # the log's, not ours
-    assert "median 24.0 ms" in printed and "p95" in printed
-    axes = figure.axes[0]
-    assert axes.get_xscale() == "log" and axes.get_xlabel() == "time (s), log scale"
-    assert [text.get_text().split(":")[0] for text in axes.get_legend().get_texts()] == ["median", "mean", "p95"]
-
-
-def test_under_nbgrader_a_histogram_is_text_only(monkeypatch, capsys) -> None:
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert charts.histogram([0.1, 0.2], measured="x") is None
-    assert f"x (on this machine, just now; {charts.GRADED_NOTE}): 2 values" in capsys.readouterr().out
-
-
-def test_a_histogram_of_nothing_says_how_to_fix_it() -> None:
-    with pytest.raises(CourseError, match="How to fix it"):
-        charts.histogram([], measured="x")
 
 
 # ---------------------------------------------------------------------------------------
