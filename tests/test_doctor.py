@@ -236,3 +236,13 @@ def test_an_nginx_that_cannot_start_says_so(monkeypatch, tmp_path):
     check = doctor.check_nginx()
     assert not check.ok
     assert "does not start privately" in check.found and "cannot start here" in check.found
+
+
+def test_the_doctor_reports_the_work_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("BACKENDLAB_WORK_DIR", str(tmp_path / "work"))
+    check = doctor.check_work_folder()
+    assert check.ok and "not created yet" in check.found and "writable" in check.found
+    assert not (tmp_path / "work").exists()  # the doctor only looks
+    monkeypatch.setenv("BACKENDLAB_WORK_DIR", "/proc/backendlab-work")  # nobody writes there
+    check = doctor.check_work_folder()
+    assert not check.ok and "not writable" in check.found and "BACKENDLAB_WORK_DIR" in check.fix

@@ -204,18 +204,6 @@ def test_the_work_command(course, tmp_path: Path, monkeypatch, capsys) -> None:
     assert "How to fix it" in capsys.readouterr().err
 
 
-def test_the_doctor_reports_the_work_folder(tmp_path: Path, monkeypatch) -> None:
-    from backendlab import doctor
-
-    monkeypatch.setenv("BACKENDLAB_WORK_DIR", str(tmp_path / "work"))
-    check = doctor.check_work_folder()
-    assert check.ok and "not created yet" in check.found and "writable" in check.found
-    assert not (tmp_path / "work").exists()  # the doctor only looks
-    monkeypatch.setenv("BACKENDLAB_WORK_DIR", "/proc/backendlab-work")  # nobody writes there
-    check = doctor.check_work_folder()
-    assert not check.ok and "not writable" in check.found and "BACKENDLAB_WORK_DIR" in check.fix
-
-
 def test_the_learner_runs_their_own_copy_of_start_here(course, tmp_path: Path) -> None:
     """Running start-here changes its outputs: in git's copy that would block `git pull`."""
     release, work = course
