@@ -2,9 +2,8 @@
 
 The keep-alive mistakes of exercise 8 (no `keepalive`, no `proxy_http_version 1.1`, no
 `Connection ""`) and `add_header_inherit` in exercise 9 are mistakes on the nginx the course is
-graded with, Debian 12's 1.22 (tests/conftest.py sets BACKENDLAB_NGINX=/usr/sbin/nginx; run
-`BACKENDLAB_NGINX=/usr/sbin/nginx python -m tests.catalogue ...` likewise). nginx 1.30+ keeps
-connections to an upstream alive by default, so there some of them behave correctly.
+graded with, Debian 12's 1.22. nginx 1.30+ keeps connections to an upstream alive by default, so
+there some of them behave correctly.
 """
 
 from tests.catalogue import Exercise
