@@ -1,0 +1,201 @@
+"""The customers a rewrite of ``customer_orders`` gets wrong, planted in a project's data, and
+a comparison of two versions of the app request by request (notebook 5.3).
+
+The seeded shop has no order without items and no customer with two orders in the same
+second — real shops have both (an order whose items were refunded, two orders imported in one
+batch). ``plant(project.engine, seed)`` adds such customers, with ids and times drawn from
+``seed``, so hidden tests can plant others than the lesson did::
+
+    planted = edge_cases.plant(project.engine, seed=3)
+    planted.paths()              # {"no orders": "/customers/2004/orders", ...}
+    edge_cases.compare(project, capstone.Naive, Mine, paths)   # [] when every answer is the same
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from types import SimpleNamespace
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from .app import Naive
+    from .project import Project
+
+
+@dataclass
+class Planted:
+    """The customers ``plant`` added (ids), by what makes each one an edge case."""
+
+    no_orders: int           # a customer with no order at all
+    one_order: int           # exactly one order, and it has no items
+    ties: int                # more orders than shown, the latest three placed in the same
+                             # second (and one without items, too old to be shown)
+    decoys: list[int] = field(default_factory=list)  # a tie and an order without items, both
+                                                     # too old to be shown
+    unknown: int = 0         # an id no customer has
+
+    def paths(self) -> dict[str, str]:
+        return {"no orders": f"/customers/{self.no_orders}/orders",
+                "one order, no items": f"/customers/{self.one_order}/orders",
+                "ties among the latest": f"/customers/{self.ties}/orders",
+                "no such customer": f"/customers/{self.unknown}/orders"}
+
+
+def plant(engine: sa.Engine, seed: int = 0) -> Planted:
+    """Add the edge-case customers (and their orders and items) to the project's data."""
+    rng = random.Random(seed)
+    with engine.begin() as db:
+        top = {table: db.execute(sa.text(f"SELECT max(id) FROM {table}")).scalar()  # noqa: S608
+               for table in ("customers", "orders", "order_items")}
+        products = [row[0] for row in db.execute(sa.text("SELECT id FROM products"))]
+        customer_ids = iter(sorted(rng.sample(range(top["customers"] + 1, top["customers"] + 60), 6)))
+        order_ids = iter(rng.sample(range(top["orders"] + 1, top["orders"] + 200), 30))
+        item_ids = sorted(rng.sample(range(top["order_items"] + 1, top["order_items"] + 400), 80),
+                          reverse=True)  # handed out largest first: ids do not follow inserts
+        day = datetime(2026, 3, 1, 9, 0, 0) + timedelta(days=rng.randrange(0, 200),
+                                                        seconds=rng.randrange(0, 30_000))
+
+        def customer() -> int:
+            number = next(customer_ids)
+            db.execute(sa.text("INSERT INTO customers (id, email, name, country, created_at) "
+                               "VALUES (:id, :email, 'Edge Case', 'FR', :at)"),
+                       {"id": number, "email": f"edge{number}@example.org", "at": day - timedelta(days=400)})
+            return number
+
+        def order(customer_id: int, at: datetime, items: int) -> int:
+            number = next(order_ids)
+            db.execute(sa.text("INSERT INTO orders (id, customer_id, status, created_at, total_cents) "
+                               "VALUES (:id, :c, 'delivered', :at, :total)"),
+                       {"id": number, "c": customer_id, "at": at, "total": rng.randrange(500, 90_000)})
+            for _ in range(items):
+                db.execute(sa.text("INSERT INTO order_items (id, order_id, product_id, quantity, "
+                                   "unit_price_cents) VALUES (:id, :o, :p, :q, :price)"),
+                           {"id": item_ids.pop(), "o": number, "p": rng.choice(products),
+                            "q": rng.randrange(1, 4), "price": rng.randrange(100, 20_000)})
+            return number
+
+        decoy = customer()  # the lowest planted id: its edge cases are too old to show
+        for days in range(1, 7):
+            order(decoy, day - timedelta(days=days), 2)
+        order(decoy, day - timedelta(days=30), 0)      # no items, but too old to be shown
+        order(decoy, day - timedelta(days=40), 1)      # a tie, too old to be shown
+        order(decoy, day - timedelta(days=40), 2)
+        planted = Planted(no_orders=customer(), one_order=customer(), ties=customer(), decoys=[decoy])
+        order(planted.one_order, day - timedelta(days=3), 0)
+        times = [day, day, day, day - timedelta(hours=5), day - timedelta(days=2),
+                 day - timedelta(days=9), day - timedelta(days=9, hours=1), day - timedelta(days=60)]
+        items = [2, 1, 3, 1, 4, 0, 1, 3]  # the order without items: 6th newest, not shown
+        for at, count in sorted(zip(times, items), key=lambda _: rng.random()):
+            order(planted.ties, at, count)
+        planted.unknown = top["customers"] + 100 + rng.randrange(0, 50)
+    return planted
+
+
+def answers(project: Project, code: type[Naive], paths: list[str]) -> dict[str, tuple[int, Any]]:
+    """What the app would answer to GET each path with ``code``: {path: (status, JSON body)}.
+
+    The very function the app's request handler calls (the same routing, transaction, JSON
+    and 404s), called directly: starting and stopping a server per version would cost half a
+    second each, and a comparison of many versions would spend its time waiting for sockets.
+    """
+    from .app import _answer  # noqa: PLC0415
+
+    stand_in = SimpleNamespace(project=project, code=code(None))
+    found = {}
+    for path in dict.fromkeys(paths):
+        try:
+            status, payload, _ = _answer(stand_in, "GET", path, b"")
+        except Exception as error:  # noqa: BLE001 - as the app does: a 500 with the error
+            status, payload = 500, json.dumps({"detail": f"{type(error).__name__}: {error}"}).encode()
+        found[path] = (status, json.loads(payload))
+    return found
+
+
+@dataclass
+class Difference:
+    path: str
+    baseline: tuple[int, Any]
+    candidate: tuple[int, Any]
+
+    def __str__(self) -> str:
+        return f"{self.path}:\n  baseline  {self.baseline}\n  candidate {self.candidate}"
+
+
+def compare(project: Project, baseline: type[Naive], candidate: type[Naive],
+            paths: list[str]) -> list[Difference]:
+    """Ask each version the same paths: the paths whose answers (status and JSON body, orders
+    and items in their order) differ."""
+    before = answers(project, baseline, paths)
+    after = answers(project, candidate, paths)
+    return [Difference(path, before[path], after[path]) for path in before
+            if before[path] != after[path]]
+
+
+def checked_copy(name: str, seed: int | None = None) -> tuple[Project, Planted | None]:
+    """A fresh copy of the shop for a test: plain indexes on the two foreign keys (so the naive
+    app answers quickly at full scale: tests compare answers, not speed) and, when ``seed`` is
+    given, the edge cases ``plant`` adds."""
+    from .project import Project  # noqa: PLC0415 - project imports this module's users
+
+    project = Project(name)
+    with project.engine.begin() as db:
+        db.execute(sa.text("CREATE INDEX test_orders_customer ON orders (customer_id)"))
+        db.execute(sa.text("CREATE INDEX test_items_order ON order_items (order_id, product_id)"))
+    return project, (plant(project.engine, seed) if seed is not None else None)
+
+
+# --- bugs a rewrite of customer_orders often has, made by changing the right answer ------------
+# (each takes Naive's answer and breaks it the way a wrong query would)
+
+def _breaking(name: str, doc: str, change: Any) -> type:
+    from .app import Naive  # noqa: PLC0415
+
+    def customer_orders(self: Naive, db: sa.Connection, customer_id: int) -> list[dict] | None:
+        return change(Naive.customer_orders(self, db, customer_id))
+
+    return type(name, (Naive,), {"customer_orders": customer_orders, "__doc__": doc})
+
+
+def _rows_limited(orders: list[dict] | None) -> list[dict] | None:
+    if orders is None:
+        return None
+    kept, rows = [], 0
+    for order in orders:
+        if rows >= 5:
+            break
+        items = order["items"][:5 - rows] if order["items"] else []
+        rows += max(1, len(order["items"]))
+        kept.append(dict(order, items=items))
+    return kept
+
+
+def _ties_flipped(orders: list[dict] | None) -> list[dict] | None:
+    if orders is None:
+        return None
+    # stable sorts: newest first, and among equal times the smallest id first
+    return sorted(sorted(orders, key=lambda o: o["id"]), key=lambda o: str(o["created_at"]), reverse=True)
+
+
+FAULTS: dict[str, type] = {
+    "drops orders without items": _breaking(
+        "DropsOrdersWithoutItems", "A JOIN where a LEFT JOIN was needed.",
+        lambda orders: None if orders is None else [o for o in orders if o["items"]]),
+    "loses the tie-break": _breaking(
+        "LosesTheTieBreak", "ORDER BY created_at DESC alone: equal times in another order.", _ties_flipped),
+    "200 for an unknown customer": _breaking(
+        "AnswersUnknownCustomers", "No check that the customer exists.",
+        lambda orders: [] if orders is None else orders),
+    "404 for a customer without orders": _breaking(
+        "NoOrdersMeansUnknown", "An empty list taken for a missing customer.",
+        lambda orders: orders or None),
+    "LIMIT on joined rows": _breaking(
+        "LimitsJoinedRows", "LIMIT 5 on the rows of a JOIN: 5 items, not 5 orders.", _rows_limited),
+    "items in another order": _breaking(
+        "ItemsUnordered", "The items of an order without their ORDER BY.",
+        lambda orders: None if orders is None else [dict(o, items=o["items"][::-1]) for o in orders]),
+}

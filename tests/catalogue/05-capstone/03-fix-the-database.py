@@ -1,0 +1,336 @@
+"""Catalogue of 05-capstone/03-fix-the-database.ipynb: indexes for the hot queries (ex5), the
+customer's orders without the N+1 (ex6), and the edge cases that prove a rewrite (ex7)."""
+
+from tests.catalogue import Exercise
+
+# --- ex6: the answers share the class header ---------------------------------------------------
+
+HEADER = "class Fixed(capstone.Naive):\n    def customer_orders(self, db, customer_id):\n"
+
+
+def method(body: str) -> str:
+    """A whole ex6 answer cell from the body of customer_orders (indented 8)."""
+    lines = body.strip("\n").splitlines()
+    return HEADER + "\n".join(("        " + line) if line else "" for line in lines) + "\n"
+
+
+CHECK = '''
+if db.execute(text("SELECT 1 FROM customers WHERE id = :id"), {"id": customer_id}).first() is None:
+    return None
+'''
+
+LATEST = '''
+orders = [dict(row) for row in db.execute(text(
+    "SELECT id, status, created_at, total_cents FROM orders WHERE customer_id = :id "
+    "ORDER BY created_at DESC, id DESC LIMIT :n"), {"id": customer_id, "n": capstone.ORDERS_SHOWN}).mappings()]
+'''
+
+IN_LIST = CHECK + LATEST + '''
+items = {order["id"]: [] for order in orders}
+if orders:
+    query = text("SELECT order_id, product_id, quantity, unit_price_cents FROM order_items "
+                 "WHERE order_id IN :ids ORDER BY order_id, id").bindparams(bindparam("ids", expanding=True))
+    for row in db.execute(query, {"ids": list(items)}).mappings():
+        items[row["order_id"]].append({"product_id": row["product_id"], "quantity": row["quantity"],
+                                       "unit_price_cents": row["unit_price_cents"]})
+for order in orders:
+    order["items"] = items[order["id"]]
+return orders
+'''
+
+JOIN_GROUPED = CHECK + '''
+rows = db.execute(text("""
+    SELECT o.id, o.status, o.created_at, o.total_cents, i.product_id, i.quantity, i.unit_price_cents
+    FROM (SELECT id, status, created_at, total_cents FROM orders WHERE customer_id = :id
+          ORDER BY created_at DESC, id DESC LIMIT :n) AS o
+    LEFT JOIN order_items AS i ON i.order_id = o.id
+    ORDER BY o.created_at DESC, o.id DESC, i.id
+"""), {"id": customer_id, "n": capstone.ORDERS_SHOWN}).mappings()
+orders = {}
+for row in rows:
+    order = orders.setdefault(row["id"], {"id": row["id"], "status": row["status"],
+                                          "created_at": row["created_at"], "total_cents": row["total_cents"],
+                                          "items": []})
+    if row["product_id"] is not None:
+        order["items"].append({"product_id": row["product_id"], "quantity": row["quantity"],
+                               "unit_price_cents": row["unit_price_cents"]})
+return list(orders.values())
+'''
+
+WINDOW_ONE_STATEMENT = '''
+rows = db.execute(text("""
+    WITH ranked AS (
+        SELECT id, status, created_at, total_cents,
+               row_number() OVER (ORDER BY created_at DESC, id DESC) AS place
+        FROM orders WHERE customer_id = :id
+    )
+    SELECT c.id AS customer, r.id, r.status, r.created_at, r.total_cents, r.place,
+           i.id AS item, i.product_id, i.quantity, i.unit_price_cents
+    FROM customers AS c
+    LEFT JOIN ranked AS r ON r.place <= :n
+    LEFT JOIN order_items AS i ON i.order_id = r.id
+    WHERE c.id = :id
+    ORDER BY r.place, i.id
+"""), {"id": customer_id, "n": capstone.ORDERS_SHOWN}).all()
+if not rows:
+    return None
+found = []
+for row in rows:
+    if row.id is None:
+        continue
+    if not found or found[-1]["id"] != row.id:
+        found.append({"id": row.id, "status": row.status, "created_at": row.created_at,
+                      "total_cents": row.total_cents, "items": []})
+    if row.item is not None:
+        found[-1]["items"].append({"product_id": row.product_id, "quantity": row.quantity,
+                                   "unit_price_cents": row.unit_price_cents})
+return found
+'''
+
+# --- ex7: the solution's queries, each one breakable on its own ---------------------------------
+
+SHOWN = ("(SELECT customer_id, id, created_at FROM (SELECT customer_id, id, created_at, row_number() OVER "
+         "(PARTITION BY customer_id ORDER BY created_at DESC, id DESC) AS place FROM orders) AS ranked "
+         "WHERE place <= 5)")
+EDGE_QUERIES = {
+    "no_orders": '"SELECT min(id) FROM customers AS c WHERE NOT EXISTS (SELECT 1 FROM orders AS o WHERE o.customer_id = c.id)"',
+    "many": '"SELECT customer_id FROM orders GROUP BY customer_id HAVING count(*) > 5 ORDER BY customer_id LIMIT 1"',
+    "itemless": '"SELECT min(customer_id) FROM SHOWN AS s WHERE NOT EXISTS (SELECT 1 FROM order_items AS i WHERE i.order_id = s.id)"',
+    "tie": '"SELECT min(customer_id) FROM SHOWN AS s GROUP BY customer_id, created_at HAVING count(*) > 1 ORDER BY 1 LIMIT 1"',
+    "unknown": '"SELECT max(id) + 1 FROM customers"',
+}
+ANY_TIE = ('"SELECT min(customer_id) FROM orders GROUP BY customer_id, created_at HAVING count(*) > 1 '
+           'ORDER BY 1 LIMIT 1"')
+ANY_ITEMLESS = ('"SELECT min(customer_id) FROM orders AS o WHERE NOT EXISTS '
+                '(SELECT 1 FROM order_items AS i WHERE i.order_id = o.id)"')
+
+
+def edge(**changed: str | None) -> str:
+    """The solution's edge_paths with some queries replaced (a literal, or None: left out)."""
+    queries = {**EDGE_QUERIES, **changed}
+    lines = ["def edge_paths(engine):", "    found = []", "    with engine.connect() as db:"]
+    for name, query in queries.items():
+        if query is None:
+            continue
+        if query.startswith('"SELECT'):
+            lines.append(f"        found.append(db.execute(text({query.replace('SHOWN', SHOWN)})).scalar())")
+        else:
+            lines.append(f"        found.append({query})")
+    lines.append('    return [f"/customers/{c}/orders" for c in found if c is not None]')
+    return "\n".join(lines) + "\n"
+
+
+PYTHON_EDGES = '''
+def edge_paths(engine):
+    with engine.connect() as db:
+        customers = [row[0] for row in db.execute(text("SELECT id FROM customers ORDER BY id"))]
+        orders = db.execute(text("SELECT customer_id, id, created_at FROM orders")).all()
+        with_items = {row[0] for row in db.execute(text("SELECT DISTINCT order_id FROM order_items"))}
+    by_customer = {}
+    for customer_id, order_id, created_at in orders:
+        by_customer.setdefault(customer_id, []).append((str(created_at), order_id))
+    picks = {}
+    for customer_id in customers:
+        mine = sorted(by_customer.get(customer_id, []), reverse=True)
+        shown = mine[:5]
+        if not mine:
+            picks.setdefault("none", customer_id)
+        if len(mine) > 5:
+            picks.setdefault("many", customer_id)
+        if any(order_id not in with_items for _, order_id in shown):
+            picks.setdefault("itemless", customer_id)
+        if len({at for at, _ in shown}) < len(shown):
+            picks.setdefault("tie", customer_id)
+    picks["unknown"] = customers[-1] + 1
+    return [f"/customers/{c}/orders" for c in picks.values()]
+'''
+
+CORRELATED_EDGES = '''
+LATEST = ("SELECT o2.id FROM orders AS o2 WHERE o2.customer_id = o.customer_id "
+          "ORDER BY o2.created_at DESC, o2.id DESC LIMIT 5")
+
+
+def edge_paths(engine):
+    with engine.connect() as db:
+        def first(sql):
+            return db.execute(text(sql)).scalar()
+        ids = [
+            first("SELECT id FROM customers AS c WHERE NOT EXISTS (SELECT 1 FROM orders WHERE customer_id = c.id) "
+                  "ORDER BY id DESC LIMIT 1"),
+            first("SELECT o.customer_id FROM orders AS o WHERE o.id IN (" + LATEST + ") AND NOT EXISTS "
+                  "(SELECT 1 FROM order_items AS i WHERE i.order_id = o.id) ORDER BY o.customer_id DESC LIMIT 1"),
+            first("SELECT o.customer_id FROM orders AS o JOIN orders AS twin ON twin.customer_id = o.customer_id "
+                  "AND twin.created_at = o.created_at AND twin.id <> o.id "
+                  "WHERE o.id IN (" + LATEST + ") AND twin.id IN (" + LATEST.replace("o.customer_id", "twin.customer_id") + ") "
+                  "ORDER BY o.customer_id DESC LIMIT 1"),
+            first("SELECT max(id) + 1000 FROM customers"),
+        ]
+    return [f"/customers/{c}/orders" for c in ids if c is not None]
+'''
+
+EXERCISES = {
+    "ex5-answer": Exercise(
+        # indexes for exactly the customer and the order the visible test plans
+        hardcoded='INDEXES = [\n'
+                  '    "CREATE INDEX idx_latest ON orders (customer_id, created_at, id) WHERE customer_id = 42",\n'
+                  '    "CREATE INDEX idx_items ON order_items (order_id) WHERE order_id = 4242",\n'
+                  ']',
+        mistakes={
+            "wrong_column_order": 'INDEXES = ["CREATE INDEX idx_orders ON orders (created_at, customer_id)",\n'
+                                  '           "CREATE INDEX idx_items ON order_items (order_id)"]',
+            "only_order_items": 'INDEXES = ["CREATE INDEX idx_items ON order_items (order_id)"]',
+            "only_orders": 'INDEXES = ["CREATE INDEX idx_latest ON orders (customer_id, created_at, id)"]',
+            "no_sort_column": 'INDEXES = ["CREATE INDEX idx_orders ON orders (customer_id)",\n'
+                              '           "CREATE INDEX idx_items ON order_items (order_id)"]',
+            "tie_breaker_missing": 'INDEXES = ["CREATE INDEX idx_orders ON orders (customer_id, created_at)",\n'
+                                   '           "CREATE INDEX idx_items ON order_items (order_id)"]',
+            "items_by_product": 'INDEXES = ["CREATE INDEX idx_latest ON orders (customer_id, created_at, id)",\n'
+                                '           "CREATE INDEX idx_items ON order_items (product_id, order_id)"]',
+            "one_index_per_column": 'INDEXES = ["CREATE INDEX idx_c ON orders (customer_id)",\n'
+                                    '           "CREATE INDEX idx_t ON orders (created_at)",\n'
+                                    '           "CREATE INDEX idx_i ON orders (id)",\n'
+                                    '           "CREATE INDEX idx_items ON order_items (order_id)"]',
+        },
+        alternatives={
+            "descending_and_covering": 'INDEXES = [\n'
+                '    "CREATE INDEX orders_latest ON orders (customer_id, created_at DESC, id DESC)",\n'
+                '    "CREATE INDEX items_of_order ON order_items (order_id, id, product_id, quantity, unit_price_cents)",\n'
+                ']',
+            "one_string_per_line_with_semicolons": 'INDEXES = """\n'
+                'CREATE INDEX IF NOT EXISTS ix_orders_customer_created_id ON orders (customer_id, created_at, id);\n'
+                'CREATE INDEX IF NOT EXISTS ix_order_items_order_id ON order_items (order_id);\n'
+                '""".strip().split(";\\n")',
+            "extra_columns_and_extra_index": 'INDEXES = [\n'
+                '    "CREATE INDEX a ON order_items (order_id, product_id)",\n'
+                '    "CREATE INDEX b ON orders (customer_id, created_at, id, status, total_cents)",\n'
+                '    "CREATE INDEX c ON orders (created_at)",\n'
+                ']',
+        },
+    ),
+    "ex7-answer": Exercise(
+        # the planted customers of the lesson's copy (seed 3, small scale), by id
+        hardcoded='def edge_paths(engine):\n'
+                  '    return [f"/customers/{c}/orders" for c in (2016, 2024, 2035, 2120)]\n',
+        mistakes={
+            "unknown_customer_missing": edge(unknown=None),
+            "customer_without_orders_missing": edge(no_orders=None),
+            "unknown_as_negative_id": edge(unknown='"-1"'),
+            "tie_anywhere_not_only_shown": edge(tie=ANY_TIE),
+            "itemless_anywhere_not_only_shown": edge(itemless=ANY_ITEMLESS),
+            "first_customers_by_id": 'def edge_paths(engine):\n'
+                                     '    return [f"/customers/{c}/orders" for c in range(1, 9)]\n',
+            "every_customer": 'def edge_paths(engine):\n'
+                              '    with engine.connect() as db:\n'
+                              '        ids = [row[0] for row in db.execute(text("SELECT id FROM customers"))]\n'
+                              '    return [f"/customers/{c}/orders" for c in ids + [max(ids) + 1]]\n',
+        },
+        alternatives={
+            "python_over_all_orders": PYTHON_EDGES,
+            "correlated_subqueries": CORRELATED_EDGES,
+        },
+    ),
+    "ex6-answer": Exercise(
+        # right for every customer of the seeded data, which has no order without items and no
+        # two orders of one customer in the same second: what the visible test compares
+        hardcoded=method(JOIN_GROUPED.replace("LEFT JOIN", "JOIN")
+                         .replace("ORDER BY created_at DESC, id DESC", "ORDER BY created_at DESC")
+                         .replace("ORDER BY o.created_at DESC, o.id DESC, i.id", "ORDER BY o.created_at DESC, i.id")),
+        mistakes={
+            "still_n_plus_one": method(CHECK + LATEST + '''
+for order in orders:
+    order["items"] = [dict(row) for row in db.execute(text(
+        "SELECT product_id, quantity, unit_price_cents FROM order_items WHERE order_id = :id ORDER BY id"),
+        {"id": order["id"]}).mappings()]
+return orders
+'''),
+            "join_drops_orders_without_items": method(JOIN_GROUPED.replace("LEFT JOIN", "JOIN")),
+            "join_duplicates_orders": method(CHECK + '''
+rows = db.execute(text("""
+    SELECT o.id, o.status, o.created_at, o.total_cents, i.product_id, i.quantity, i.unit_price_cents
+    FROM (SELECT id, status, created_at, total_cents FROM orders WHERE customer_id = :id
+          ORDER BY created_at DESC, id DESC LIMIT :n) AS o
+    LEFT JOIN order_items AS i ON i.order_id = o.id
+    ORDER BY o.created_at DESC, o.id DESC, i.id
+"""), {"id": customer_id, "n": capstone.ORDERS_SHOWN}).mappings()
+orders = []
+for row in rows:
+    items = [] if row["product_id"] is None else [{"product_id": row["product_id"], "quantity": row["quantity"],
+                                                   "unit_price_cents": row["unit_price_cents"]}]
+    orders.append({"id": row["id"], "status": row["status"], "created_at": row["created_at"],
+                   "total_cents": row["total_cents"], "items": items})
+return orders
+'''),
+            "limit_on_joined_rows": method(CHECK + '''
+rows = db.execute(text("""
+    SELECT o.id, o.status, o.created_at, o.total_cents, i.product_id, i.quantity, i.unit_price_cents
+    FROM orders AS o LEFT JOIN order_items AS i ON i.order_id = o.id
+    WHERE o.customer_id = :id
+    ORDER BY o.created_at DESC, o.id DESC, i.id
+    LIMIT :n
+"""), {"id": customer_id, "n": capstone.ORDERS_SHOWN}).mappings()
+orders = {}
+for row in rows:
+    order = orders.setdefault(row["id"], {"id": row["id"], "status": row["status"],
+                                          "created_at": row["created_at"], "total_cents": row["total_cents"],
+                                          "items": []})
+    if row["product_id"] is not None:
+        order["items"].append({"product_id": row["product_id"], "quantity": row["quantity"],
+                               "unit_price_cents": row["unit_price_cents"]})
+return list(orders.values())
+'''),
+            "in_list_items_unordered": method(IN_LIST.replace(" ORDER BY order_id, id", "")),
+            "tie_order_lost": method(IN_LIST.replace("ORDER BY created_at DESC, id DESC", "ORDER BY created_at DESC")),
+            "fstring_sql": method(CHECK + '''
+orders = [dict(row) for row in db.execute(text(
+    f"SELECT id, status, created_at, total_cents FROM orders WHERE customer_id = {customer_id} "
+    f"ORDER BY created_at DESC, id DESC LIMIT {capstone.ORDERS_SHOWN}")).mappings()]
+items = {order["id"]: [] for order in orders}
+if orders:
+    listed = ", ".join(str(number) for number in items)
+    for row in db.execute(text(f"SELECT order_id, product_id, quantity, unit_price_cents FROM order_items "
+                               f"WHERE order_id IN ({listed}) ORDER BY order_id, id")).mappings():
+        items[row["order_id"]].append({"product_id": row["product_id"], "quantity": row["quantity"],
+                                       "unit_price_cents": row["unit_price_cents"]})
+for order in orders:
+    order["items"] = items[order["id"]]
+return orders
+'''),
+            "unknown_customer_not_checked": method(IN_LIST.replace(CHECK.strip(), "")),
+            "no_orders_means_unknown": method(IN_LIST.replace("return orders", "return orders or None")),
+            "orders_rebuilt_from_items": method(CHECK + LATEST + '''
+details = {order["id"]: order for order in orders}
+found = {}
+if orders:
+    query = text("SELECT order_id, product_id, quantity, unit_price_cents FROM order_items "
+                 "WHERE order_id IN :ids ORDER BY order_id, id").bindparams(bindparam("ids", expanding=True))
+    for row in db.execute(query, {"ids": list(details)}).mappings():
+        order = found.setdefault(row["order_id"], {**details[row["order_id"]], "items": []})
+        order["items"].append({"product_id": row["product_id"], "quantity": row["quantity"],
+                               "unit_price_cents": row["unit_price_cents"]})
+for number, order in details.items():
+    found.setdefault(number, {**order, "items": []})
+return list(found.values())
+'''),
+            "items_sorted_by_product": method(IN_LIST.replace("ORDER BY order_id, id", "ORDER BY order_id, product_id")),
+        },
+        alternatives={
+            "left_join_grouped_in_python": method(JOIN_GROUPED),
+            "window_function_one_statement": method(WINDOW_ONE_STATEMENT),
+            "in_list_sorted_in_python": method(CHECK + '''
+orders = db.execute(text("SELECT id, status, created_at, total_cents FROM orders WHERE customer_id = :c"),
+                    {"c": customer_id}).mappings().all()
+latest = sorted(orders, key=lambda o: (o["created_at"], o["id"]), reverse=True)[:capstone.ORDERS_SHOWN]
+shown = [dict(order, items=[]) for order in latest]
+by_id = {order["id"]: order for order in shown}
+if by_id:
+    rows = db.execute(text("SELECT id, order_id, product_id, quantity, unit_price_cents FROM order_items "
+                           "WHERE order_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                      {"ids": sorted(by_id)}).mappings().all()
+    for row in sorted(rows, key=lambda r: r["id"]):
+        by_id[row["order_id"]]["items"].append({"product_id": row["product_id"], "quantity": row["quantity"],
+                                                "unit_price_cents": row["unit_price_cents"]})
+return shown
+'''),
+        },
+    ),
+}
