@@ -261,9 +261,9 @@ def check_nginx() -> Check:
         binary = nginx.find_binary()
     except CourseError as error:  # BACKENDLAB_NGINX names no program
         return Check("nginx", False, error.what_happened, error.how_to_fix)
-    if binary is None:
-        return Check("nginx", False, "no nginx program found",
-                     "the web unit needs one: " + nginx.HOW_TO_GET_NGINX)
+    if binary is None:  # the notebooks' advice, said for a terminal
+        return Check("nginx", False, "no nginx program found", "the web unit needs one: "
+                     + nginx.HOW_TO_GET_NGINX.replace(", then run the cell again", ""))
     found = f"nginx {nginx.version(binary) or '(version unknown)'} at {binary} " \
             f"({_nginx_origin(binary)})"
     name = f"doctor-{os.getpid()}"

