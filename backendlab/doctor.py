@@ -170,7 +170,7 @@ def check_postgres() -> Check:
     if pg_ctl is None or initdb is None:
         return Check("PostgreSQL", False, "no server programs (initdb, pg_ctl) found",
                      "the lessons use SQLite by default. To use PostgreSQL, "
-                     + postgres_server.HOW_TO_GET_POSTGRES, required=False)
+                     + _in_a_terminal(postgres_server.HOW_TO_GET_POSTGRES), required=False)
     version = re.search(r"\d+(\.\d+)+", _quiet_run([str(pg_ctl), "--version"]))
     found = (f"PostgreSQL {version.group()}" if version else "PostgreSQL") + \
         f" server programs in {pg_ctl.parent}"
@@ -219,7 +219,7 @@ def check_redis() -> Check:
     binary = redis_server.find_binary()
     if binary is None:
         return Check("Redis", False, "no redis-server program found",
-                     "the Redis unit needs one: " + redis_server.HOW_TO_GET_REDIS)
+                     "the Redis unit needs one: " + _in_a_terminal(redis_server.HOW_TO_GET_REDIS))
     version = _quiet_run([str(binary), "--version"])
     version = next((part.removeprefix("v=") for part in version.split()
                     if part.startswith("v=")), version or "version unknown")
@@ -254,6 +254,12 @@ def _nginx_origin(binary: Path) -> str:
     return "on PATH" if shutil.which("nginx") == str(binary) else "Debian's"
 
 
+def _in_a_terminal(advice: str) -> str:
+    """A service's install advice, written for a notebook cell, as the doctor says it (in a
+    terminal, whose last line already says to run the doctor again)."""
+    return advice.replace(", then run the cell again", "")
+
+
 def check_nginx() -> Check:
     """Which nginx the web unit will run, its version, and whether it starts privately (on a
     unix socket in the runtime folder, as this user). Started and stopped at once."""
@@ -261,9 +267,9 @@ def check_nginx() -> Check:
         binary = nginx.find_binary()
     except CourseError as error:  # BACKENDLAB_NGINX names no program
         return Check("nginx", False, error.what_happened, error.how_to_fix)
-    if binary is None:  # the notebooks' advice, said for a terminal
-        return Check("nginx", False, "no nginx program found", "the web unit needs one: "
-                     + nginx.HOW_TO_GET_NGINX.replace(", then run the cell again", ""))
+    if binary is None:
+        return Check("nginx", False, "no nginx program found",
+                     "the web unit needs one: " + _in_a_terminal(nginx.HOW_TO_GET_NGINX))
     found = f"nginx {nginx.version(binary) or '(version unknown)'} at {binary} " \
             f"({_nginx_origin(binary)})"
     name = f"doctor-{os.getpid()}"
