@@ -1,0 +1,100 @@
+"""The files notebook 5.1's start/stop scripts run with, in the sandbox (backendlab.sandbox).
+
+A real ``redis-server`` on a unix socket and a small worker, ``app.py``, that behaves like the
+shop's: it refuses to start unless Redis answers, and when it is stopped it needs Redis once more
+to save its work in flight. So a script that starts the app too early, or stops Redis first, shows
+it in the app's own log lines — no timing is graded.
+"""
+
+import re
+
+APP = '''"""The shop's worker, as much of it as this exercise needs: it needs Redis to start and to stop."""
+import os
+import signal
+import socket
+import sys
+import time
+
+SOCKET = "run/redis.sock"
+
+
+def redis_answers():
+    try:
+        with socket.socket(socket.AF_UNIX) as connection:
+            connection.settimeout(1)
+            connection.connect(SOCKET)
+            connection.sendall(b"PING\\r\\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def stop(signum, frame):
+    print("app: finishing the work in flight...", flush=True)
+    time.sleep(0.3)  # saving the work in flight takes a moment, and needs Redis
+    if redis_answers():
+        print("app: stopped", flush=True)
+        sys.exit(0)
+    print("app: LOST REDIS while stopping: the work in flight is lost", flush=True)
+    sys.exit(1)
+
+
+if not redis_answers():
+    print("app: cannot reach Redis at run/redis.sock: not starting", file=sys.stderr, flush=True)
+    sys.exit(1)
+signal.signal(signal.SIGTERM, stop)
+print(f"app: serving (pid {os.getpid()})", flush=True)
+while True:
+    time.sleep(1)
+'''
+
+REDIS_CONF = 'port 0\nunixsocket run/redis.sock\nunixsocketperm 700\nsave ""\nappendonly no\n'
+
+# A redis-server that takes a while to become ready, first on PATH (as a slow disk or a big
+# dataset to load would make it): a fixed `sleep` in a start script is then too short.
+SLOW_REDIS = '#!/bin/sh\nsleep 1.5\nexec /usr/bin/redis-server "$@"\n'
+
+# How not to start the stack (exercise 1 is how): the stop exercise's tests start the stack with
+# this, so that they grade your ON_STOP alone, whatever your START_STACK does.
+NAIVE_START = '''mkdir -p run
+redis-server redis.conf &
+echo $! > run/redis.pid
+until [ -S run/redis.sock ]; do sleep 0.05; done
+python3 app.py &
+echo $! > run/app.pid
+echo "stack started"
+wait
+'''
+
+
+def files(conf: str = REDIS_CONF, slow_redis: bool = False, run_is_a_file: bool = False,
+          stop_seconds: float = 0.3) -> dict[str, str]:
+    """The folder a script runs in: app.py and redis.conf (and, for the hidden tests, a slow
+    redis-server in bin/, a file called ``run`` where the script wants a folder, or an app that
+    takes ``stop_seconds`` to save its work when stopped)."""
+    given = {"app.py": APP.replace("time.sleep(0.3)", f"time.sleep({stop_seconds:g})"), "redis.conf": conf}
+    if slow_redis:
+        given["bin/redis-server"] = SLOW_REDIS
+    if run_is_a_file:
+        given["run"] = "not a folder\n"
+    return given
+
+
+def modes(slow_redis: bool = False) -> dict[str, int]:
+    return {"bin/redis-server": 0o755} if slow_redis else {}
+
+
+def env(slow_redis: bool = False) -> dict[str, str]:
+    return {"PATH": "./bin:/usr/local/bin:/usr/bin:/bin"} if slow_redis else {}
+
+
+def redis_pid(output: str) -> int | None:
+    """The pid redis-server says it has, in its first lines ("..., pid=4, just started")."""
+    found = re.search(r"pid=(\d+), just started", output)
+    return int(found.group(1)) if found else None
+
+
+def app_pid(output: str) -> int | None:
+    """The pid the app says it has ("app: serving (pid 14)")."""
+    found = re.search(r"app: serving \(pid (\d+)\)", output)
+    return int(found.group(1)) if found else None
