@@ -109,7 +109,8 @@ def _export_student(args: argparse.Namespace) -> int:
     from .grading import student_copy  # noqa: PLC0415
 
     copied = student_copy.export_student_copy(Path.cwd(), Path(args.folder))
-    print(f"Wrote {', '.join(copied)} to {args.folder}: no source/, tests/ or grading files.")
+    print(f"Wrote {', '.join(copied)} to {args.folder}: no source/, tests/, gradebooks or "
+          "submissions.")
     return 0
 
 

@@ -17,7 +17,7 @@ LEARNER_SECTIONS = ("Quickstart", "Units", "For learners")
 
 STUDENT_LAYOUT = """## What is in this folder
 
-This is the learners' copy of Backend Lab: no solutions, hidden tests or instructor tools.
+This is the learners' copy of Backend Lab: no solutions, hidden tests or gradebooks.
 `release/` the course's notebooks (one folder per unit; you work on your own copies in `work/`, which `./course lab` makes) · `notebooks/` start here ·
 `backendlab/` the package the notebooks import · `lab-settings/` the course's JupyterLab settings ·
 `course` sets up the environment and opens JupyterLab.
