@@ -126,7 +126,8 @@ def _writable(work: Path) -> None:
 
 def prepare(unit: str | None = None, *, release: Path | None = None,
             work: Path | None = None) -> Prepared:
-    """Give the learner their copy of ``unit`` (every unit when None), never overwriting theirs."""
+    """Give the learner their copy of ``unit`` (every unit when None), never overwriting what
+    they changed."""
     release, work = release or release_dir(), work or work_dir()
     names = units(release)
     if unit is not None and unit not in names:
@@ -183,7 +184,7 @@ def prepare_and_tell(unit: str | None = None) -> None:
     copied = f"{len(done.copied)} copied from the course just now" if done.copied else \
         "nothing new from the course"
     print(f"Your work folder is {where}/ ({_notebook_count(work)} notebooks; "
-          f"{copied}). Work there: the course never overwrites your notebooks.")
+          f"{copied}). Work there: the course never overwrites what you change.")
     for notice in done.notices:
         print(notice)
 
