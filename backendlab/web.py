@@ -205,7 +205,8 @@ class Site:
 
     @property
     def config(self) -> str:
-        """Your text as last applied (before the course filled in its words)."""
+        """Your text as last given to ``apply`` (before the course filled in its words). A
+        ``reload()`` after editing ``config_file`` by hand serves that file, not this text."""
         source = self.files.source
         return source.read_text() if source.exists() else ""
 

@@ -72,6 +72,7 @@ def test_each_kind_serves_the_shop(kind: str, name: str, capsys: pytest.CaptureF
     assert get(app, "/customers/999999/orders")[0] == 404
     assert json.loads(get(app, "/health")[2])["kind"] == kind
     assert get(app, "/no-such-page")[0] == 404
+    assert get(app, "/products/abc")[0] == (422 if kind == "fastapi" else 404)  # as documented
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -211,6 +212,8 @@ def test_bad_kind_and_options_are_explained(name: str) -> None:
         shop_app.start(name, "fastapi", workers=2)
     with pytest.raises(CourseError, match="out of range"):
         shop_app.start(name, "blocking", workers=0)
+    with pytest.raises(CourseError, match="give at most 60 seconds"):
+        shop_app.start(name, "fastapi", delay=3600)  # /slow's cap holds for delay= too
     with pytest.raises(CourseError, match="not a usable app name"):
         shop_app.start("../x")
 

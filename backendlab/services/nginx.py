@@ -20,6 +20,7 @@ replacement, nothing else is touched)::
     {tls}     unix:<instance>/tls.sock, a second private socket for `listen {tls} ssl;`
     {root}    the instance's folder of static files
     {logs}    the instance's log folder ({logs}/access.log is what Site.access_log() reads)
+    {cache}   a folder for proxy_cache_path (nginx creates it)
 
 plus any ``{word}`` given as a keyword (``app=...`` fills ``{app}``).
 
@@ -330,7 +331,7 @@ def _nginx(binary: Path, where: Files, *options: str, timeout: float = 20
 
 
 def _nginx_says(output: str) -> str:
-    """nginx's messages without the "nginx: " prefix, problems first."""
+    """nginx's messages without the "nginx: " prefix, in nginx's order."""
     lines = [line.removeprefix("nginx: ").strip() for line in output.splitlines() if line.strip()]
     return "\n".join(lines)
 

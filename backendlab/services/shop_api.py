@@ -14,9 +14,14 @@ the URLs::
     GET  /login?user=alice          {"user": "alice"} with ``Set-Cookie: session=alice``: a private
                                     answer a shared cache must never keep (the proxy cache lesson)
 
-Bodies are JSON rendered by :func:`to_json` in every kind, so a product's ETag is the same
-whichever server sends it. ``/_ready`` (the service manager's readiness probe) is not counted
-as a request served; everything else is.
+The shop's data (products, orders, echo, login) is rendered by :func:`to_json` in every kind,
+so a product's ETag is the same whichever server sends it; FastAPI renders ``/health`` and
+``/slow`` with its own JSON encoder (same content, other spacing). ``/_ready`` (the service
+manager's readiness probe) is not counted as a request served; everything else is.
+
+Bad input is answered as each framework does: FastAPI validates path and query parameters,
+so ``/products/abc`` is a 422 with a validation error; the http.server kinds route by hand and
+answer 404 (no such route), and ignore an unreadable ``limit`` or ``after``.
 """
 
 import hashlib
@@ -31,7 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 READY_PATH = "/_ready"
-MAX_SLEEP = 60.0   # /slow and the delay option: long enough for any proxy timeout lesson
+MAX_SLEEP = 60.0   # /slow and the apps' delay option: long enough for any proxy timeout lesson
 PAGE_LIMIT = 100
 ECHO_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 

@@ -139,6 +139,10 @@ def _check_options(kind: str, options: dict[str, Any]) -> dict[str, Any]:
         if checked[option] < 0 or (option in ("workers", "backlog") and checked[option] < 1):
             raise CourseError(f"{option}={value!r} is out of range.",
                               f"give a positive {option}, e.g. {option}={OPTIONS[option][2]!r}.")
+        if option == "delay" and not checked[option] <= shop_api.MAX_SLEEP:  # NaN too
+            raise CourseError(f"delay={value!r} is out of range.",
+                              f"give at most {shop_api.MAX_SLEEP:g} seconds (longer than any "
+                              "proxy timeout a lesson sets), e.g. delay=0.5.")
     return checked
 
 
