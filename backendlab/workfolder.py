@@ -298,9 +298,13 @@ def _restore_member(packed: zipfile.ZipFile, member: zipfile.ZipInfo, work: Path
 
 
 def archive_and_tell(destination: Path | None = None) -> None:
-    """:func:`archive` (to ``destination`` when given, as ``work archive --to`` does), then
-    where the archive is and how to download it (start-here's cell, the CLI)."""
-    packed = archive(destination)
+    """:func:`archive` (to ``destination`` when given, as ``work archive FILE`` does), then
+    where the archive is and, when JupyterLab's file browser shows it, how to download it
+    (start-here's cell, the CLI)."""
+    packed = archive(destination).resolve()
+    if not packed.is_relative_to(course_root()):  # the file browser cannot reach it
+        print(f"Your work folder is packed into {packed}.")
+        return
     print(f"Your work folder is packed into {_shown(packed)}: in the file browser, open "
           f"{_shown(packed.parent)}/, right-click {packed.name}, Download.")
 

@@ -191,6 +191,19 @@ def test_a_damaged_archive_or_a_file_in_the_way_is_a_course_error(tmp_path: Path
     assert "How to fix it" in str(raised.value) and (work / "a.txt").read_text() == "first"
 
 
+def test_archiving_says_how_to_download_when_the_file_browser_shows_it(
+        tmp_path: Path, monkeypatch, capsys) -> None:
+    work = ROOT / "work"  # only JupyterLab's file browser (the course folder) can download
+    monkeypatch.setattr(workfolder, "archive", lambda destination=None: Path(
+        destination or work / "backendlab-work-2026-01-31.zip"))
+    workfolder.archive_and_tell()
+    assert capsys.readouterr().out == (
+        "Your work folder is packed into work/backendlab-work-2026-01-31.zip: in the file "
+        "browser, open work/, right-click backendlab-work-2026-01-31.zip, Download.\n")
+    workfolder.archive_and_tell(tmp_path / "saved.zip")  # elsewhere: where it is, nothing more
+    assert capsys.readouterr().out == f"Your work folder is packed into {tmp_path / 'saved.zip'}.\n"
+
+
 def test_the_work_command(course, tmp_path: Path, monkeypatch, capsys) -> None:
     release, work = course
     monkeypatch.setenv("BACKENDLAB_WORK_DIR", str(work))
