@@ -9,8 +9,9 @@
                                          (instructors) autograde a unit's submissions
     backendlab export-student FOLDER     (instructors) a copy for learners: no solutions
     backendlab progress [UNIT]           which exercises of your work folder pass their tests
-    backendlab work prepare|archive|restore [FILE]
-                                         your work folder as one .zip (Binder: keep your work)
+    backendlab work prepare [UNIT]       copy the course's notebooks you lack into work/
+    backendlab work archive [FILE]       your work folder as one .zip (Binder: keep your work)
+    backendlab work restore FILE         ... and back
 
 Problems the learner can fix are printed as a message with the fix, never as a traceback.
 """
@@ -131,25 +132,23 @@ def _work(args: argparse.Namespace) -> int:
     from . import workfolder  # noqa: PLC0415
 
     if args.action == "prepare":
-        workfolder.prepare_and_tell(args.file)  # here FILE is a unit (default: every unit)
-        return 0
-    if args.action == "archive":
-        packed = workfolder.archive(Path(args.file) if args.file else None)
-        print(f"Your work folder is packed into {packed}. Download it (JupyterLab: right-click "
-              "it in the file browser, Download); next time upload it and run "
-              f"`python -m backendlab work restore {packed.name}`.")
-        return 0
-    if not args.file:
+        workfolder.prepare_and_tell(args.unit)
+    elif args.action == "archive":
+        workfolder.archive_and_tell(Path(args.file) if args.file else None)
+    elif not args.file:  # the learner is told where the archive comes from, not argparse's usage
         raise CourseError("`work restore` needs the archive to unpack.",
                           "upload it (drag it into JupyterLab's file browser), then run "
                           "`python -m backendlab work restore <its name>.zip`.")
-    workfolder.restore_and_tell(args.file)
+    else:
+        workfolder.restore_and_tell(args.file)
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
-        prog="backendlab", description="Backend Lab: set up and check the course's services.")
+        prog="backendlab",
+        description="Backend Lab: check this machine, run the course's services, see your "
+                    "progress and keep your work; instructors grade and export the course.")
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
 
     doctor = commands.add_parser("doctor", help="check this machine and say how to fix it")
@@ -191,11 +190,15 @@ def parser() -> argparse.ArgumentParser:
     progress.set_defaults(run=_progress)
 
     work = commands.add_parser("work", help="your work folder as one .zip, to keep it (Binder)")
-    work.add_argument("action", choices=["prepare", "archive", "restore"],
-                      help="copy the course's notebooks you do not have yet into it, pack it "
-                           "into a .zip, or unpack one into it")
-    work.add_argument("file", nargs="?", help="the .zip (archive: default "
-                                               "work/backendlab-work-<date>.zip); prepare: a unit")
+    actions = work.add_subparsers(dest="action", metavar="ACTION", required=True)
+    prepare = actions.add_parser("prepare", help="copy the course's notebooks you do not have "
+                                                 "yet into it (yours are never overwritten)")
+    prepare.add_argument("unit", nargs="?", help="one unit, e.g. 00-orientation (default: all)")
+    archive = actions.add_parser("archive", help="pack it into a .zip to download")
+    archive.add_argument("file", nargs="?",
+                         help="the .zip to write (default: work/backendlab-work-<date>.zip)")
+    restore = actions.add_parser("restore", help="unpack a .zip you uploaded into it")
+    restore.add_argument("file", nargs="?", help="the .zip to unpack")
     work.set_defaults(run=_work)
     return top
 
