@@ -1,4 +1,10 @@
-"""nbgrader plumbing: what feedback shows, and reading results of executed notebooks.
+"""nbgrader plumbing: how grading kernels run, what feedback shows, what grading reports, and
+running a notebook and reading its test results (``backendlab progress``, tests).
+
+Grading kernels: :class:`ResilientExecute` (nbgrader's Execute for autograding) starts every
+kernel through :class:`SandboxedKernelManager`, in the bubblewrap sandbox that
+``backendlab/grading/kernel.py`` describes, and a kernel that dies or stops answering costs
+only the cell that caused it (the kernel is restarted, the cells before replayed).
 
 Feedback must tell a learner *which* check failed and why, without showing the hidden tests.
 nbgrader's feedback shows the autograded notebook, hidden tests included, and tracebacks
@@ -22,8 +28,10 @@ import copy
 import csv
 import os
 import shutil
+import subprocess
 import tempfile
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
@@ -66,13 +74,19 @@ class KeepOnlyErrorMessages(Preprocessor):
         return cell, resources
 
 
-def execute(path: Path, timeout: int = 120) -> NotebookNode:
+# What nbgrader's Validate button sets in the kernel's environment (notebooks run smaller there).
+VALIDATE_ENV = {"NBGRADER_VALIDATING": "1", "NBGRADER_EXECUTION": "validate"}
+
+
+def execute(path: Path, timeout: int = 120, env: Mapping[str, str] | None = None) -> NotebookNode:
     """Run a notebook top to bottom like "Restart and Run All", keeping going after errors
-    (as nbgrader does), and return it with its outputs."""
+    (as nbgrader does), and return it with its outputs. ``env``: variables the kernel gets
+    besides ours (``VALIDATE_ENV``: run it as Validate does). The kernel process's own log
+    (a warning about TCP) is dropped: it would land in a cell as stderr."""
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    client.execute(env={**os.environ, **(env or {})}, stderr=subprocess.DEVNULL)
     return notebook
 
 
