@@ -81,3 +81,31 @@ def test_report_round_trips_through_json(tmp_path):
         assert again == report
     finally:
         project.stop()
+
+
+def test_replay_through_nginx_counts_every_app_and_calls_on_round():
+    from backendlab import web
+
+    project = capstone.Project("t-via")
+    site = web.nginx("t-capstone-via")
+    try:
+        first = project.serve(capstone.Naive)
+        second = project.start(capstone.Naive)
+        assert first.socket != second.socket and first.get("/health")[0] == 200
+        config = "server { listen {listen}; location / { proxy_pass http://unix:{app}:; } }"
+        site.apply(config, app=first.socket)
+        rounds = []
+
+        def switch(number):
+            rounds.append(number)
+            if number == 1:  # a deploy between rounds: nginx now sends to the second app
+                site.apply(config, app=second.socket)
+
+        report = project.replay(first, capstone.workload(project.engine, rounds=2, reads=20),
+                                via=site, on_round=switch)
+        assert rounds == [0, 1] and report.failed == 0 and not report.stale_reads
+        assert first.served and second.served, "both apps served a round"
+        assert sum(report.by_status.values()) == report.requests
+    finally:
+        site.stop()
+        project.stop()

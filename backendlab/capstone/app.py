@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..load import UnixHTTPConnection
-from ..paths import grading_suffix, runtime_dir
 
 if TYPE_CHECKING:
     from .project import Project
@@ -110,10 +109,10 @@ class App:
     """The project's app, serving ``code`` (an instance of Naive or your subclass) on a unix
     socket until ``stop()`` (or until the kernel ends: its threads are daemons)."""
 
-    def __init__(self, project: Project, code: Naive) -> None:
+    def __init__(self, project: Project, code: Naive, socket: Path) -> None:
         self.project = project
         self.code = code
-        self.socket = runtime_dir() / f"capstone-{project.name}{grading_suffix()}.sock"
+        self.socket = socket
         self.served: list[Served] = []
         self.errors: list[str] = []
         self._lock = threading.Lock()
@@ -132,19 +131,7 @@ class App:
     def request(self, method: str, path: str, body: dict | None = None,
                 timeout: float = 30.0) -> tuple[int, Any]:
         """One request to the app: (status, decoded JSON body or text)."""
-        connection = UnixHTTPConnection(self.socket, timeout=timeout)
-        try:
-            payload = json.dumps(body).encode() if body is not None else None
-            connection.request(method, path, body=payload,
-                               headers={"Content-Type": "application/json"} if payload else {})
-            response = connection.getresponse()
-            raw = response.read()
-        finally:
-            connection.close()
-        try:
-            return response.status, json.loads(raw) if raw else None
-        except ValueError:
-            return response.status, raw.decode(errors="replace")
+        return request(self.socket, method, path, body, timeout)
 
     def get(self, path: str) -> tuple[int, Any]:
         return self.request("GET", path)
@@ -165,6 +152,25 @@ class App:
 
     def __repr__(self) -> str:
         return f"<capstone app {type(self.code).__name__} on {self.socket}>"
+
+
+def request(socket: Path, method: str, path: str, body: dict | None = None,
+            timeout: float = 30.0) -> tuple[int, Any]:
+    """One request to whatever listens on ``socket`` (the app, or nginx in front of it):
+    (status, decoded JSON body or text)."""
+    connection = UnixHTTPConnection(socket, timeout=timeout)
+    try:
+        payload = json.dumps(body).encode() if body is not None else None
+        connection.request(method, path, body=payload,
+                           headers={"Content-Type": "application/json"} if payload else {})
+        response = connection.getresponse()
+        raw = response.read()
+    finally:
+        connection.close()
+    try:
+        return response.status, json.loads(raw) if raw else None
+    except ValueError:
+        return response.status, raw.decode(errors="replace")
 
 
 def _handler(app: App) -> type[BaseHTTPRequestHandler]:

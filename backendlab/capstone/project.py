@@ -10,6 +10,7 @@ import statistics
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from ..errors import CourseError
 from ..load import UnixHTTPConnection
 from ..paths import grading_suffix, runtime_dir
-from .app import App, Naive, _count_statement, route_of
+from .app import App, Naive, _count_statement, request, route_of
 from .traffic import Report, Workload, _percentile, workload
 
 
@@ -28,7 +29,7 @@ class Project:
     """Your project's working copy of the shop, its static files and (on demand) its Redis.
 
     ``Project(name)`` starts from a fresh copy of the seeded shop, so every run of a notebook
-    begins at the same naive state; ``fresh=False`` keeps what an earlier cell changed.
+    begins at the same naive state.
     """
 
     def __init__(self, name: str = "project") -> None:
@@ -42,6 +43,7 @@ class Project:
         (self.static / "shop.css").write_text("body { font-family: sans-serif; }\n" * 200)
         self._cache: Any = None
         self._apps: list[App] = []
+        self._started = 0
 
     @property
     def cache(self) -> Any:
@@ -52,14 +54,21 @@ class Project:
         return self._cache
 
     def serve(self, code: type[Naive], *, cache: bool = False) -> App:
-        """Serve an instance of ``code`` (Naive or your subclass), replacing the app this
+        """Serve an instance of ``code`` (Naive or your subclass), replacing every app this
         project served before. ``cache=True`` hands it this project's Redis as ``self.cache``."""
+        self.stop()
+        return self.start(code, cache=cache)
+
+    def start(self, code: type[Naive], *, cache: bool = False) -> App:
+        """Start one more app serving ``code``, on a socket of its own, leaving the others
+        running (a deploy starts the new version before it stops the old one)."""
         if not (isinstance(code, type) and issubclass(code, Naive)):
             raise CourseError(f"serve() wants a class derived from capstone.Naive, not {code!r}.",
                               "write `class Mine(capstone.Naive): ...` and pass `Mine` "
                               "(the class itself, not Mine()).")
-        self.stop()
-        app = App(self, code(self.cache if cache else None))
+        self._started += 1
+        socket = runtime_dir() / f"capstone-{self.name}-{self._started}{grading_suffix()}.sock"
+        app = App(self, code(self.cache if cache else None), socket)
         self._apps.append(app)
         return app
 
@@ -75,23 +84,30 @@ class Project:
                               {"id": product_id}).scalar()
 
     def replay(self, app: App, traffic: Workload | None = None, *, clients: int = 8,
-               name: str | None = None) -> Report:
-        """Send the seeded traffic to ``app`` (or to nginx: anything with ``.socket``) from
-        ``clients`` threads; count statuses, statements and stale reads, time every request."""
+               name: str | None = None, via: Any = None,
+               on_round: Callable[[int], None] | None = None) -> Report:
+        """Send the seeded traffic to ``app`` — or through ``via`` (nginx: a ``web.Site``, or
+        anything with a ``.socket``) — from ``clients`` threads; count statuses, stale reads and
+        the statements of every app this project serves; time every request.
+        ``on_round(k)`` is called as round k (0, 1, ...) begins: a deploy can happen meanwhile."""
         traffic = traffic or workload(self.engine)
-        app.forget()
+        target = (via or app).socket
+        for served_by in self._apps:
+            served_by.forget()
         statuses: Counter[int] = Counter()
         latencies: list[float] = []
         stale: list[str] = []
         lock = threading.Lock()
         started = time.perf_counter()
-        for reads, writes in zip(traffic.rounds, traffic.writes):
+        for number, (reads, writes) in enumerate(zip(traffic.rounds, traffic.writes)):
             truth = {step.path: self.price(int(step.path.split("/")[2]))
                      for step in reads if route_of(step.path) == "/products/{id}"}
             queue = list(reads)
+            if on_round is not None:
+                on_round(number)
 
             def client() -> None:
-                connection = UnixHTTPConnection(app.socket, timeout=30)
+                connection = UnixHTTPConnection(target, timeout=30)
                 try:
                     while True:
                         with lock:
@@ -106,7 +122,7 @@ class Project:
                             status = response.status
                         except (OSError, http.client.HTTPException):
                             connection.close()
-                            connection = UnixHTTPConnection(app.socket, timeout=30)
+                            connection = UnixHTTPConnection(target, timeout=30)
                             status, raw = 0, b""
                         with lock:
                             latencies.append(time.perf_counter() - sent)
@@ -126,19 +142,23 @@ class Project:
                 thread.join()
             for step in writes:
                 sent = time.perf_counter()
-                status, _ = app.request(step.method, step.path, step.body)
+                try:
+                    status, _ = request(target, step.method, step.path, step.body)
+                except (OSError, http.client.HTTPException):
+                    status = 0
                 latencies.append(time.perf_counter() - sent)
                 statuses[status] += 1
         seconds = time.perf_counter() - started
         per_route: dict[str, list[int]] = defaultdict(list)
-        for served in list(app.served):
-            per_route[served.route].append(len(served.statements))
+        errors: list[str] = []
+        for served_by in self._apps:
+            for served in list(served_by.served):
+                per_route[served.route].append(len(served.statements))
+            errors += served_by.errors
         return Report(
             name=name or type(app.code).__name__, requests=traffic.requests, seconds=seconds,
             by_status=dict(statuses), stale_reads=stale,
             statements_per_request={r: statistics.fmean(n) for r, n in sorted(per_route.items())},
             most_statements={r: max(n) for r, n in sorted(per_route.items())},
             p50_ms=_percentile(latencies, 0.5) * 1000, p95_ms=_percentile(latencies, 0.95) * 1000,
-            errors=list(app.errors), load_average=os.getloadavg()[0], cpus=os.cpu_count() or 1)
-
-
+            errors=errors, load_average=os.getloadavg()[0], cpus=os.cpu_count() or 1)
