@@ -29,7 +29,7 @@ from backendlab import datasets, sql
 from backendlab.grading import kernel as grading_kernel
 from backendlab.paths import data_dir
 from backendlab.services import postgres_server
-from tests.machine import missing
+from tests.machine import make_course, missing
 
 pytestmark = pytest.mark.postgres
 
@@ -279,6 +279,12 @@ def test_a_kernels_copies_and_role_go_when_it_ends(server: str,
     assert left == [] and not role_exists("backendlab_kernel_ends1")
 
 
+def test_a_broker_that_cannot_listen_leaves_no_role(server: str, tmp_path: Path) -> None:
+    with pytest.raises(OSError):
+        grading_kernel.DatabaseBroker(server, tmp_path / "gone", "nolisten1")
+    assert not role_exists("backendlab_kernel_nolisten1")
+
+
 def test_a_role_another_kernel_granted_rights_to_still_goes(
         server: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A kernel may open its own copy to another kernel's role (harming only itself); the other
@@ -467,11 +473,7 @@ def test_an_attack_graded_on_postgresql_changes_nobody_elses_grade(
     if instructor.sandbox_problem():
         missing(f"the grading sandbox cannot run here: {instructor.sandbox_problem()}")
     course = tmp_path / "course"
-    course.mkdir()
-    shutil.copy(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "source" / UNIT, course / "source" / UNIT)
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", UNIT, "--force"],
-                   cwd=course, check=True, capture_output=True)
+    make_course(course, UNIT, release=True)
     for student in ("aaa-attacker", "zzz-honest"):
         shutil.copytree(course / "source" / UNIT, course / "submitted" / student / UNIT)
     attacked = course / "submitted" / "aaa-attacker" / UNIT / "01-sql-warmup.ipynb"

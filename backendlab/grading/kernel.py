@@ -200,8 +200,14 @@ class DatabaseBroker(threading.Thread):
             self.role, self.password = sql.create_kernel_role(admin, tag)
         self.socket_path = private / BROKER_SOCKET
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._listener.bind(str(self.socket_path))
-        self._listener.listen(4)
+        try:
+            self._listener.bind(str(self.socket_path))
+            self._listener.listen(4)
+        except OSError:  # no broker, no kernel: its role must not outlive it
+            self._listener.close()
+            with sql._admin_connection(self.server) as admin:
+                sql.drop_kernel_role(admin, self.role)
+            raise
         self._released = threading.Lock()
         self._done = False
         _BROKERS.add(self)
