@@ -338,13 +338,14 @@ def nginx(name: str, workers: int = 1) -> Site:
     you ``apply`` a configuration; after a kernel restart the running one is reused.
     While grading, each grading kernel gets an instance of its own."""
     suffix = grading_suffix()
+    site = Site(f"{name}{suffix}", workers)  # checks the name first
     if suffix:
         _forget_finished_grading()
-        if f"{name}{suffix}" not in _STOP_AT_EXIT:  # a grading kernel's nginx ends with it
-            _STOP_AT_EXIT.add(f"{name}{suffix}")
-            atexit.register(_stop_and_remove, f"{name}{suffix}")
-    _STARTED_HERE["nginx"].add(f"{name}{suffix}")
-    return Site(f"{name}{suffix}", workers)
+        if site.name not in _STOP_AT_EXIT:  # a grading kernel's nginx ends with it
+            _STOP_AT_EXIT.add(site.name)
+            atexit.register(_stop_and_remove, site.name)
+    _STARTED_HERE["nginx"].add(site.name)
+    return site
 
 
 _STOP_AT_EXIT: set[str] = set()
@@ -402,5 +403,6 @@ def app(name: str = "shop", kind: str = "fastapi", **options: object):  # -> sho
     app=shop.socket)``."""
     from .services import shop_app  # noqa: PLC0415 - the app's dependencies load on demand
 
+    started = shop_app.start(name, kind, **options)
     _STARTED_HERE["app"].add(name)
-    return shop_app.start(name, kind, **options)
+    return started

@@ -252,6 +252,18 @@ def test_extra_words_are_filled_in(site: web.Site) -> None:
     assert site.get("/").text == "hi there\n"
 
 
+def test_nginx_and_app_names_follow_one_rule() -> None:
+    """A name goes into file and socket paths: the same short, plain rule for both."""
+    from backendlab.services import shop_app  # noqa: PLC0415 - SQLAlchemy: only here
+
+    for bad in ("Shop", "lesson.02", "x" * 41, "-x", ""):
+        with pytest.raises(CourseError, match="at most 40"):
+            web.nginx(bad)
+        with pytest.raises(CourseError, match="at most 40"):
+            shop_app.start(bad)
+    assert web.nginx("x" * 40).name == "x" * 40
+
+
 def test_missing_binary_says_how_to_install_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(nginx.BINARY_VARIABLE, raising=False)
     monkeypatch.setattr(nginx, "find_binary", lambda: None)

@@ -47,6 +47,7 @@ from pathlib import Path
 from .._process import exclusive_lock, read_number
 from ..errors import CourseError
 from ..paths import runtime_dir
+from . import check_name
 
 BINARY_VARIABLE = "BACKENDLAB_NGINX"
 
@@ -223,9 +224,7 @@ class Files:
 
 def files(name: str) -> Files:
     """The folders and files of instance ``name`` (created if missing)."""
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
-        raise CourseError(f"{name!r} is not a usable nginx instance name.",
-                          "use letters, digits, dots, dashes and underscores, e.g. 'lesson-02'.")
+    check_name(name, "nginx instance", graded=True)  # the app's rule, + a grading suffix
     where = Files(runtime_dir() / f"nginx-{name}")
     for folder in (where.prefix, where.logs, where.root, where.temp):
         folder.mkdir(parents=True, exist_ok=True)

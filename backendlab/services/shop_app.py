@@ -24,7 +24,6 @@ import hashlib
 import http.client
 import json
 import os
-import re
 import shutil
 import signal
 import socket as socketlib
@@ -41,7 +40,7 @@ from .._process import exclusive_lock, log_tail, process_runs, read_number
 from ..errors import CourseError
 from ..load import UnixHTTPConnection
 from ..paths import grading_suffix, runtime_dir
-from . import shop_api
+from . import check_name, shop_api
 
 KINDS = ("fastapi", "blocking", "stdlib")
 OPTIONS = {  # option: (kinds that take it, type, default)
@@ -101,10 +100,7 @@ class App:
 
 
 def _check_name(name: str) -> str:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", name or ""):
-        raise CourseError(f"{name!r} is not a usable app name.",
-                          'use lower-case letters, digits, "-" and "_" (at most 40), e.g. "shop".')
-    return name
+    return check_name(name, "app")
 
 
 def _stem(name: str) -> Path:
