@@ -268,6 +268,17 @@ def _describe_errors(result: "Result") -> str:
 # --- running ------------------------------------------------------------------------------------
 
 
+def _report(worker: subprocess.Popen) -> dict[str, Any]:
+    """A worker's report, or a CourseError when it died without one."""
+    line = worker.stdout.readline()
+    try:
+        return json.loads(line)
+    except ValueError:
+        raise _error(f"A load-generator worker stopped without its report ({line.strip()!r}).",
+                     "run it again; if it happens every time, run `python -m backendlab "
+                     "doctor`: this needs only Python itself.") from None
+
+
 def _run_round(where: dict[str, Any], path: str, requests: int, concurrency: int,
                       keep_alive: bool, method: str, headers: dict[str, str],
                       timeout: float) -> Round:
@@ -290,7 +301,7 @@ def _run_round(where: dict[str, Any], path: str, requests: int, concurrency: int
         for worker in workers:  # all at once: the round starts when every worker may go
             worker.stdin.write("go\n")
             worker.stdin.flush()
-        reports = [json.loads(worker.stdout.readline()) for worker in workers]
+        reports = [_report(worker) for worker in workers]
     finally:
         for worker in workers:
             worker.kill()

@@ -115,6 +115,16 @@ def test_under_nbgrader_one_short_round_that_says_it_is_not_a_measurement(
     assert "not a measurement" in text and "×" not in text and "interleaved" not in text
 
 
+def test_a_worker_that_dies_without_its_report_is_explained(
+        app: shop_app.App, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dying = tmp_path / "python"  # starts like a worker, then dies before reporting
+    dying.write_text("#!/bin/sh\nread config\necho ready\nread go\nexit 3\n")
+    dying.chmod(0o755)
+    monkeypatch.setattr(load.sys, "executable", str(dying))
+    with pytest.raises(CourseError, match="stopped without its report"):
+        load.run(app, "/health", requests=4, concurrency=2)
+
+
 def test_percentile_is_nearest_rank() -> None:
     values = [float(v) for v in range(1, 21)]
     assert load._percentile(values, 50) == 10 and load._percentile(values, 95) == 19
