@@ -41,12 +41,16 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._process import process_runs
 from .errors import CourseError
 from .load import UnixHTTPConnection
 from .paths import grading_suffix
 from .services import nginx as nginx_service
+
+if TYPE_CHECKING:  # the app's module imports SQLAlchemy: loaded on demand
+    from .services import shop_app
 
 DEFAULT_TIMEOUT = 10.0  # seconds a request may take; lessons about 504 pass their own
 
@@ -395,7 +399,7 @@ def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> bool:
     return True
 
 
-def app(name: str = "shop", kind: str = "fastapi", **options: object):  # -> shop_app.App
+def app(name: str = "shop", kind: str = "fastapi", **options: object) -> "shop_app.App":
     """The shop's web app on a private unix socket (started, or reused when it runs):
     ``kind`` is "fastapi" (the shop API on uvicorn), "blocking" (a sync-worker app where
     queueing, 502 and 504 are the lesson) or "stdlib" (a tiny http.server app).
