@@ -17,7 +17,6 @@ Reflections are read by a person, not tested: they show as "written" or "not yet
 
 import json
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,17 +88,10 @@ def _cache_key(path: Path) -> str:
 
 def _run_tests(path: Path, timeout: int) -> dict[str, bool]:
     """Run ``path`` in a fresh kernel as Validate does; grade id → did its visible test pass?"""
-    from nbclient import NotebookClient  # noqa: PLC0415 - slow import, only when running
+    from .grading import preprocessors  # noqa: PLC0415 - nbclient loads only when running
 
-    from .grading.preprocessors import graded_cell_results  # noqa: PLC0415
-
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}})
-    # The kernel's own log (a warning about TCP) would land in the learner's cell as stderr.
-    client.execute(env={**os.environ, "NBGRADER_VALIDATING": "1",
-                        "NBGRADER_EXECUTION": "validate"}, stderr=subprocess.DEVNULL)
-    return graded_cell_results(notebook)
+    notebook = preprocessors.execute(path, timeout, env=preprocessors.VALIDATE_ENV)
+    return preprocessors.graded_cell_results(notebook)
 
 
 def notebook_progress(path: Path, course_version: Path, *, timeout: int = 300,
