@@ -108,6 +108,7 @@ class Project:
 
             def client() -> None:
                 connection = UnixHTTPConnection(target, timeout=30)
+                reused = False
                 try:
                     while True:
                         with lock:
@@ -115,15 +116,24 @@ class Project:
                                 return
                             step = queue.pop()
                         sent = time.perf_counter()
-                        try:
-                            connection.request(step.method, step.path)
-                            response = connection.getresponse()
-                            raw = response.read()
-                            status = response.status
-                        except (OSError, http.client.HTTPException):
-                            connection.close()
-                            connection = UnixHTTPConnection(target, timeout=30)
-                            status, raw = 0, b""
+                        for attempt in (1, 2):
+                            try:
+                                connection.request(step.method, step.path)
+                                response = connection.getresponse()
+                                raw = response.read()
+                                status = response.status
+                                reused = True
+                                break
+                            except (OSError, http.client.HTTPException):
+                                connection.close()
+                                connection = UnixHTTPConnection(target, timeout=30)
+                                status, raw = 0, b""
+                                # A kept-alive connection the server closed meanwhile (nginx's
+                                # old workers do on a reload) is retried once on a new one, as
+                                # every HTTP client does for a GET; a new connection is not.
+                                if not reused:
+                                    break
+                                reused = False
                         with lock:
                             latencies.append(time.perf_counter() - sent)
                             statuses[status] += 1

@@ -1,0 +1,194 @@
+"""5.6 Deploy without dropping a request: the deploy order, and settings from the environment."""
+
+from tests.catalogue import Exercise
+
+SETTINGS = '''
+def load_settings(environ, folder):
+    def variable(name, default=None):
+        value = environ.get(name) or default
+        if value is None:
+            raise ValueError(f"{name} is not set: add it to the service's environment")
+        return value
+
+    workers = variable("SHOP_WORKERS", "2")
+    if not workers.isdigit() or not 1 <= int(workers) <= 64:
+        raise ValueError(f"SHOP_WORKERS must be a whole number from 1 to 64, not {workers!r}")
+    secret_file = Path(folder) / "secret_key"
+    if not secret_file.is_file():
+        raise ValueError(f"{secret_file} is missing")
+    mode = secret_file.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")
+    return {
+        "database_url": variable("SHOP_DATABASE_URL"),
+        "redis_socket": variable("SHOP_REDIS_SOCKET", "run/redis.sock"),
+        "workers": int(workers),
+        "secret_key": secret_file.read_text().rstrip("\\r\\n"),
+    }
+'''
+
+EXERCISES = {
+    "ex13-answer": Exercise(
+        hardcoded='''
+def deploy(project, site, config, old, new_code):
+    new = project.start(new_code)
+    site.apply(CONFIG, app=new.socket)
+    return new
+''',
+        mistakes={
+            # the lesson's closed door: stop first, then start and switch
+            "stops_the_old_first": '''
+def deploy(project, site, config, old, new_code):
+    old.stop()
+    new = project.start(new_code)
+    site.apply(config, app=new.socket)
+    return new
+''',
+            "serve_replaces_the_running_app": '''
+def deploy(project, site, config, old, new_code):
+    new = project.serve(new_code)
+    site.apply(config, app=new.socket)
+    return new
+''',
+            "restarts_nginx_instead_of_reloading": '''
+def deploy(project, site, config, old, new_code):
+    new = project.start(new_code)
+    site.stop()
+    site.apply(config, app=new.socket)
+    old.stop()
+    return new
+''',
+            "leaves_the_old_running": '''
+def deploy(project, site, config, old, new_code):
+    new = project.start(new_code)
+    site.apply(config, app=new.socket)
+    return new
+''',
+            "returns_the_old_app": '''
+def deploy(project, site, config, old, new_code):
+    new = project.start(new_code)
+    site.apply(config, app=new.socket)
+    old.stop()
+    return old
+''',
+            "switches_to_the_old_socket": '''
+def deploy(project, site, config, old, new_code):
+    new = project.start(new_code)
+    site.apply(config, app=old.socket)
+    old.stop()
+    return new
+''',
+        },
+        alternatives={
+            "checks_health_first": '''
+def deploy(project, site, config, old, new_code):
+    fresh = project.start(new_code)
+    status, _ = fresh.get("/health")
+    if status != 200:
+        fresh.stop()
+        raise RuntimeError("the new version is not healthy: keeping the old one")
+    site.apply(config, app=fresh.socket)
+    old.stop()
+    return fresh
+''',
+            "rolls_back_on_a_refused_config": '''
+def deploy(project, site, config, old, new_code):
+    candidate = project.start(new_code)
+    try:
+        site.test(config, app=candidate.socket)
+        site.apply(config, app=candidate.socket)
+    except Exception:
+        candidate.stop()
+        raise
+    else:
+        old.stop()
+    return candidate
+''',
+        },
+    ),
+    "ex14-answer": Exercise(
+        hardcoded='''
+def load_settings(environ, folder):
+    if "careless" in str(folder):
+        raise ValueError("secret_key has mode 644")
+    return {"database_url": "postgresql://shop@db.internal/shop", "redis_socket": "run/redis.sock",
+            "workers": 4, "secret_key": "s3cr3t-example-not-real"}
+''',
+        mistakes={
+            "shows_the_secret_in_the_error": SETTINGS.replace(
+                'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")',
+                'raise ValueError(f"{secret_file} has mode {mode:o}; it holds {secret_file.read_text()!r}")'),
+            "checks_only_other_read": SETTINGS.replace("if mode & 0o077:", "if mode & 0o004:"),
+            "empty_counts_as_set": SETTINGS.replace("value = environ.get(name) or default",
+                                                    "value = environ.get(name, default)"),
+            "keeps_the_line_ending": SETTINGS.replace('.rstrip("\\r\\n")', ""),
+            "workers_without_range": SETTINGS.replace(" or not 1 <= int(workers) <= 64", ""),
+            "bare_int_conversion": SETTINGS.replace(
+                '    if not workers.isdigit() or not 1 <= int(workers) <= 64:\n'
+                '        raise ValueError(f"SHOP_WORKERS must be a whole number from 1 to 64, not {workers!r}")\n',
+                "    workers = str(max(1, min(64, int(workers))))\n"),
+            "default_for_the_database": SETTINGS.replace('variable("SHOP_DATABASE_URL")',
+                                                         'variable("SHOP_DATABASE_URL", "sqlite:///shop.db")'),
+        },
+        alternatives={
+            "stat_module_and_try": '''
+import os
+import stat
+
+
+def load_settings(environ, folder):
+    def get(name, default=None):
+        value = environ.get(name, "")
+        if value == "":
+            if default is None:
+                raise ValueError(f"missing required setting {name}")
+            return default
+        return value
+
+    raw_workers = get("SHOP_WORKERS", "2")
+    try:
+        workers = int(raw_workers, 10)
+    except ValueError:
+        raise ValueError(f"SHOP_WORKERS is not a number: {raw_workers!r}") from None
+    if workers < 1 or workers > 64 or raw_workers.strip() != raw_workers or "." in raw_workers:
+        raise ValueError(f"SHOP_WORKERS out of range 1..64: {raw_workers!r}")
+    path = os.path.join(folder, "secret_key")
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ValueError(f"secret file {path} not found") from None
+    permissions = stat.S_IMODE(info.st_mode)
+    if permissions & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ValueError(f"refusing {path}: mode {oct(permissions)[2:]} lets others read it")
+    with open(path, encoding="utf-8") as handle:
+        secret = handle.read()
+    return {"database_url": get("SHOP_DATABASE_URL"), "redis_socket": get("SHOP_REDIS_SOCKET", "run/redis.sock"),
+            "workers": workers, "secret_key": secret.splitlines()[0] if secret else ""}
+''',
+            "table_of_settings": '''
+import re
+
+DEFAULTS = {"SHOP_DATABASE_URL": None, "SHOP_REDIS_SOCKET": "run/redis.sock", "SHOP_WORKERS": "2"}
+
+
+def load_settings(environ, folder):
+    values = {}
+    for name, default in DEFAULTS.items():
+        values[name] = environ.get(name) or default
+        if values[name] is None:
+            raise ValueError("required environment variable %s is missing" % name)
+    if not re.fullmatch(r"[0-9]+", values["SHOP_WORKERS"]) or int(values["SHOP_WORKERS"]) not in range(1, 65):
+        raise ValueError("SHOP_WORKERS should be 1-64, got %r" % values["SHOP_WORKERS"])
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        raise ValueError("%s does not exist" % key_file)
+    mode = key_file.stat().st_mode
+    if mode & 0o77:
+        raise ValueError("%s is %s; only the owner may read it (600)" % (key_file, format(mode & 0o777, "o")))
+    return dict(database_url=values["SHOP_DATABASE_URL"], redis_socket=values["SHOP_REDIS_SOCKET"],
+                workers=int(values["SHOP_WORKERS"]),
+                secret_key=key_file.read_bytes().decode().removesuffix("\\n").removesuffix("\\r"))
+''',
+        },
+    ),
+}
