@@ -82,6 +82,25 @@ def test_grading_kernels_get_copies_of_their_own(monkeypatch: pytest.MonkeyPatch
     assert Path(shop.url.database).stem == f"test_graded-g{os.getpid()}"
 
 
+def test_a_grading_kernels_sqlite_copy_commits_without_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its copy is deleted when the kernel exits: waiting for the disk on every commit would
+    only slow down grading a class. A learner's copy keeps SQLite's default (lessons time it)."""
+    def synchronous(engine: sa.Engine) -> int:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql("PRAGMA synchronous").scalar_one()
+
+    assert synchronous(backendlab.database("test-fsync")) == 2  # FULL
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert synchronous(backendlab.database("test-fsync")) == 0  # OFF
+
+
+def test_a_sqlite_notebook_does_not_import_psycopg() -> None:
+    """0.2 s of CPU per notebook, which a graded class pays once per notebook and student."""
+    code = "import sys, backendlab; backendlab.database; print('psycopg' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"
+
+
 def test_describe_names_engine_copy_and_size(sql_backend: str) -> None:
     text = backendlab.describe(backendlab.database("test-describe"))
     assert text.startswith("SQLite 3." if sql_backend == "sqlite" else "PostgreSQL 1")
