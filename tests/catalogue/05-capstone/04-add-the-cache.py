@@ -144,6 +144,25 @@ class CacheAside(capstone.Naive):
         self.cache.delete(f"product:{product_id}")
         return changed
 ''',
+            # SET, then EXPIRE: a crash between the two leaves the value forever
+            "set_then_expire": '''
+class CacheAside(capstone.Naive):
+    def product(self, db, product_id):
+        key = f"product:{product_id}"
+        cached = self.cache.get(key)
+        if cached is not None:
+            return json.loads(cached)
+        found = super().product(db, product_id)
+        self.cache.set(key, json.dumps(found))
+        self.cache.expire(key, PRODUCT_TTL)
+        return found
+
+    def set_price(self, db, product_id, price_cents):
+        changed = super().set_price(db, product_id, price_cents)
+        db.commit()
+        self.cache.delete(f"product:{product_id}")
+        return changed
+''',
             # a hit returns the JSON text itself, not the product
             "hit_not_decoded": '''
 class CacheAside(capstone.Naive):
@@ -181,6 +200,30 @@ class CacheAside(capstone.Naive):
         changed = super().set_price(db, product_id, price_cents)
         db.commit()
         self.cache.incr(f"version:{product_id}")
+        return changed
+''',
+            # versions that start from the clock (unit 3.4: a lost counter never restarts at 0)
+            "versioned_clock_start": '''
+class CacheAside(capstone.Naive):
+    def version(self, product_id):
+        name = f"ver:{product_id}"
+        self.cache.set(name, time.time_ns() // 1_000_000, nx=True)
+        return self.cache.get(name)
+
+    def product(self, db, product_id):
+        key = f"prod:{product_id}@{self.version(product_id)}"
+        cached = self.cache.get(key)
+        if cached is not None:
+            return json.loads(cached)
+        found = super().product(db, product_id)
+        self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL, nx=False)
+        return found
+
+    def set_price(self, db, product_id, price_cents):
+        changed = super().set_price(db, product_id, price_cents)
+        db.commit()
+        self.version(product_id)
+        self.cache.incr(f"ver:{product_id}")
         return changed
 ''',
             # write-through after the commit: the row read before, stored after
