@@ -1,8 +1,8 @@
 """Catalogue of 05-capstone/02-diagnose-from-evidence.ipynb: see tests/catalogue/__init__.py.
 
 Written from the student's notebook: `ev` (an Evidence), `fields(line)`, `capstone.route_of`,
-`times_by_route`, `counts_by_route` and `plans` are given by earlier cells. The hidden tests
-gather evidence from four versions of the app (naive with another seed; indexed with a slow
+`times_by_route` and `plans` are given by earlier cells. The hidden tests
+gather evidence from three other versions of the app (indexed, with a slow
 but innocent product lookup; ids compared as text + orders in 3 fixed statements + a repricing
 N+1 on the price change; one JOIN + a duplicate read + an index walk stopped by LIMIT).
 """
