@@ -94,6 +94,8 @@ def orders_on_day(engine, day):
             "pandas_read_sql": '''
 import datetime
 
+import pandas as pd
+
 
 def orders_on_day(engine, day):
     first = datetime.date.fromisoformat(day)
