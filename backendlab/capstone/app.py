@@ -119,7 +119,8 @@ class App:
         self.socket.unlink(missing_ok=True)
         self._server = _Server(str(self.socket), _handler(self))
         self.socket.chmod(0o600)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+        # A short poll interval: stop() (and so every deploy and re-serve) waits for one.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True,
                                         name=f"capstone-{project.name}")
         self._thread.start()
 
@@ -206,14 +207,15 @@ def _handler(app: App) -> type[BaseHTTPRequestHandler]:
                     {"detail": f"{type(error).__name__}: {error}"}).encode(), "application/json"
             finally:
                 _request.statements = None
+            # Recorded before the answer leaves: whoever got the answer finds it in app.served.
+            app._record(Served(method, self.path, route_of(self.path), status,
+                               time.perf_counter() - started, statements))
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             if method != "HEAD":
                 self.wfile.write(payload)
-            app._record(Served(method, self.path, route_of(self.path), status,
-                               time.perf_counter() - started, statements))
 
     return Handler
 

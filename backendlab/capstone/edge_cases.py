@@ -14,7 +14,6 @@ batch). ``plant(project.engine, seed)`` adds such customers, with ids and times 
 from __future__ import annotations
 
 import json
-import os
 import random
 from types import SimpleNamespace
 from dataclasses import dataclass, field
@@ -147,15 +146,7 @@ def checked_copy(name: str, seed: int | None = None, *, indexes: bool = True) ->
     """
     from .project import Project  # noqa: PLC0415 - project imports this module's users
 
-    previous = os.environ.get("BACKENDLAB_SCALE")
-    os.environ["BACKENDLAB_SCALE"] = "small"  # Project() has no scale of its own to ask for
-    try:
-        project = Project(name)
-    finally:
-        if previous is None:
-            os.environ.pop("BACKENDLAB_SCALE", None)
-        else:
-            os.environ["BACKENDLAB_SCALE"] = previous
+    project = Project(name, scale="small")
     if indexes:
         with project.engine.begin() as db:
             db.execute(sa.text("CREATE INDEX test_orders_customer ON orders (customer_id)"))

@@ -32,11 +32,13 @@ class Project:
     begins at the same naive state.
     """
 
-    def __init__(self, name: str = "project") -> None:
+    def __init__(self, name: str = "project", *, scale: str | None = None) -> None:
+        """``scale``: "small" or "full" (default: ``$BACKENDLAB_SCALE``, else "full") — tests
+        whose checks do not depend on the size use the small shop at every scale."""
         from ..sql import database  # noqa: PLC0415 - SQLAlchemy only when a project is made
 
         self.name = name
-        self.engine = database(f"capstone-{name}")
+        self.engine = database(f"capstone-{name}", scale=scale)
         sa.event.listen(self.engine, "before_cursor_execute", _count_statement)
         self.static = runtime_dir() / f"capstone-{name}{grading_suffix()}-static"
         self.static.mkdir(mode=0o700, exist_ok=True)
