@@ -173,6 +173,10 @@ server {
                  "    limit_req zone=edge burst=5 nodelay;\n    limit_req_status 429;\n")),
             "gzip_types_duplicates_text_html": hardened(("gzip_types text/css", "gzip_types text/html text/css")),
             "blocklist_without_values": hardened(('f"{address} 1;\\n"', 'f"{address};\\n"')),
+            # the 429 only where requests go to the app: a scanner still gets the static files
+            "scanner_check_only_in_proxy_location": hardened(
+                ("    if ($scanner) {\n        return 429;\n    }\n", ""),
+                ("    location / {\n", "    location / {\n        if ($scanner) {\n            return 429;\n        }\n")),
             "no_dotfile_rule": hardened(("    location ~ /\\.(?!well-known/) {\n        return 404;\n    }\n", "")),
         },
         alternatives={
