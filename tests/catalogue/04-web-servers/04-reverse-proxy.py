@@ -6,7 +6,25 @@ graded with, Debian 12's 1.22. nginx 1.30+ keeps connections to an upstream aliv
 there some of them behave correctly.
 """
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
+
+NOTEBOOK = "04-web-servers/04-reverse-proxy.ipynb"
+
+
+def api_site(*pairs: tuple[str, str]) -> str:
+    """Exercise 7's solution (the API under a prefix), edited."""
+    return edit(solution(NOTEBOOK, "ex7-answer"), *pairs)
+
+
+def pooled_site(*pairs: tuple[str, str]) -> str:
+    """Exercise 8's solution (connections to the app reused), edited."""
+    return edit(solution(NOTEBOOK, "ex8-answer"), *pairs)
+
+
+def headers_site(*pairs: tuple[str, str]) -> str:
+    """Exercise 9's solution (headers on every response), edited."""
+    return edit(solution(NOTEBOOK, "ex9-answer"), *pairs)
+
 
 EXERCISES = {
     "ex7-answer": Exercise(
@@ -28,68 +46,18 @@ server {
 ''',
         mistakes={
             # proxy_pass without a URI part: the app gets /api/echo and answers 404
-            "no_uri_in_proxy_pass": r'''
-API_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    location {prefix}/ {
-        proxy_pass http://shop;
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-    }
-}
-"""
-''',
+            "no_uri_in_proxy_pass": api_site(("        proxy_pass http://shop/;\n",
+                                              "        proxy_pass http://shop;\n")),
             # location without its slash: /apiecho reaches the app as /echo, /api/echo as //echo
-            "location_without_slash": r'''
-API_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    location {prefix} {
-        proxy_pass http://shop/;
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-    }
-}
-"""
-''',
+            "location_without_slash": api_site(("    location {prefix}/ {\n",
+                                                "    location {prefix} {\n")),
             # Host left alone: the app sees the upstream's name
-            "host_left_default": r'''
-API_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    location {prefix}/ {
-        proxy_pass http://shop/;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-    }
-}
-"""
-''',
+            "host_left_default": api_site(("        proxy_set_header Host              $host;\n",
+                                           "")),
             # X-Forwarded-For overwritten with this hop: the load balancer's chain is lost
-            "forwarded_for_overwritten": r'''
-API_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    location {prefix}/ {
-        proxy_pass http://shop/;
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $remote_addr;
-        proxy_set_header X-Forwarded-Proto $scheme;
-    }
-}
-"""
-''',
+            "forwarded_for_overwritten": api_site(
+                ("        proxy_set_header X-Forwarded-For   $proxy_add_x_forwarded_for;\n",
+                 "        proxy_set_header X-Forwarded-For $remote_addr;\n")),
             # headers set in the server block, one more in the location: the server's are lost
             "server_headers_lost_in_location": r'''
 API_SITE = r"""
@@ -138,84 +106,26 @@ server {
 """
 ''',
             # no X-Real-IP
-            "real_ip_missing": r'''
-API_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    location {prefix}/ {
-        proxy_pass http://shop/;
-        proxy_set_header Host $host;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-    }
-}
-"""
-''',
+            "real_ip_missing": api_site(("        proxy_set_header X-Real-IP         $remote_addr;\n",
+                                         "")),
             # the scheme typed in as https: this site is plain http
-            "forwarded_proto_assumed_https": r'''
-API_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    location {prefix}/ {
-        proxy_pass http://shop/;
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto https;
-    }
-}
-"""
-''',
+            "forwarded_proto_assumed_https": api_site(
+                ("        proxy_set_header X-Forwarded-Proto $scheme;\n",
+                 "        proxy_set_header X-Forwarded-Proto https;\n")),
             # the chain built by hand: with no X-Forwarded-For from the client it reads ", unix:"
-            "forwarded_for_concatenated_by_hand": r'''
-API_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    location {prefix}/ {
-        proxy_pass http://shop/;
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For "$http_x_forwarded_for, $remote_addr";
-        proxy_set_header X-Forwarded-Proto $scheme;
-    }
-}
-"""
-''',
+            "forwarded_for_concatenated_by_hand": api_site(
+                ("        proxy_set_header X-Forwarded-For   $proxy_add_x_forwarded_for;\n",
+                 '        proxy_set_header X-Forwarded-For "$http_x_forwarded_for, $remote_addr";\n')),
             # a regex location without ^: any path that contains the prefix reaches the app
-            "regex_not_anchored": r'''
-API_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    location ~ {prefix}(/.*)$ {
-        proxy_pass http://shop$1$is_args$args;
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-    }
-}
-"""
-''',
+            "regex_not_anchored": api_site(("    location {prefix}/ {\n"
+                                            "        proxy_pass http://shop/;\n",
+                                            "    location ~ {prefix}(/.*)$ {\n"
+                                            "        proxy_pass http://shop$1$is_args$args;\n")),
             # a case-insensitive regex location: /API/echo reaches the app too
-            "regex_case_insensitive": r'''
-API_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    location ~* ^{prefix}/(.*)$ {
-        proxy_pass http://shop/$1$is_args$args;
-        proxy_set_header Host $host;
-        proxy_set_header X-Real-IP $remote_addr;
-        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
-    }
-}
-"""
-''',
+            "regex_case_insensitive": api_site(("    location {prefix}/ {\n"
+                                                "        proxy_pass http://shop/;\n",
+                                                "    location ~* ^{prefix}/(.*)$ {\n"
+                                                "        proxy_pass http://shop/$1$is_args$args;\n")),
         },
         alternatives={
             # headers in the server block (the location has none, so it inherits them); the
@@ -324,31 +234,11 @@ server {
 ''',
         mistakes={
             # HTTP/1.0 to the app (nginx < 1.30): nginx closes every connection
-            "keepalive_without_http11": r'''
-POOLED_SITE = r"""
-upstream shop { server unix:{app}; keepalive {idle}; }
-server {
-    listen {listen};
-    location / {
-        proxy_pass http://shop;
-        proxy_set_header Connection "";
-    }
-}
-"""
-''',
+            "keepalive_without_http11": pooled_site(("        proxy_http_version 1.1;\n",
+                                                     "")),
             # HTTP/1.1 but nginx still sends Connection: close (nginx < 1.30): the app closes
-            "connection_header_not_cleared": r'''
-POOLED_SITE = r"""
-upstream shop { server unix:{app}; keepalive {idle}; }
-server {
-    listen {listen};
-    location / {
-        proxy_pass http://shop;
-        proxy_http_version 1.1;
-    }
-}
-"""
-''',
+            "connection_header_not_cleared": pooled_site(('        proxy_set_header Connection "";\n',
+                                                          "")),
             # no keepalive in the upstream: no cache of idle connections (nginx < 1.30), or
             # the default cache of 1.30+, which keeps more than {idle}
             "no_keepalive_in_upstream": r'''
@@ -559,21 +449,10 @@ server {
 ''',
         mistakes={
             # the trap: the location's own add_header drops the server's
-            "location_header_drops_server_ones": r'''
-HEADERS_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    add_header X-Content-Type-Options nosniff always;
-    add_header X-Frame-Options DENY always;
-    location / { proxy_pass http://shop; }
-    location {private}/ {
-        proxy_pass http://shop;
-        add_header Cache-Control no-store always;
-    }
-}
-"""
-''',
+            "location_header_drops_server_ones": headers_site(
+                ("        add_header X-Content-Type-Options nosniff always;\n"
+                 "        add_header X-Frame-Options DENY always;\n",
+                 "")),
             # no always: the app's 404s go out without the headers
             "no_always": r'''
 HEADERS_SITE = r"""
@@ -642,40 +521,14 @@ server {
 """
 ''',
             # add_header_inherit appeared in nginx 1.29.3: Debian 12's 1.22 refuses the file
-            "add_header_inherit_too_new": r'''
-HEADERS_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    add_header X-Content-Type-Options nosniff always;
-    add_header X-Frame-Options DENY always;
-    location / { proxy_pass http://shop; }
-    location {private}/ {
-        proxy_pass http://shop;
-        add_header_inherit merge;
-        add_header Cache-Control no-store always;
-    }
-}
-"""
-''',
+            "add_header_inherit_too_new": headers_site(
+                ("        add_header X-Content-Type-Options nosniff always;\n"
+                 "        add_header X-Frame-Options DENY always;\n",
+                 "        add_header_inherit merge;\n")),
             # only Cache-Control without always: the private pages' 404s are cacheable
-            "cache_control_without_always": r'''
-HEADERS_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    add_header X-Content-Type-Options nosniff always;
-    add_header X-Frame-Options DENY always;
-    location / { proxy_pass http://shop; }
-    location {private}/ {
-        proxy_pass http://shop;
-        add_header X-Content-Type-Options nosniff always;
-        add_header X-Frame-Options DENY always;
-        add_header Cache-Control no-store;
-    }
-}
-"""
-''',
+            "cache_control_without_always": headers_site(
+                ("        add_header Cache-Control no-store always;\n",
+                 "        add_header Cache-Control no-store;\n")),
             # expires epoch writes Cache-Control: no-cache (revalidate), not no-store
             "expires_epoch_not_no_store": r'''
 HEADERS_SITE = r"""
@@ -693,22 +546,9 @@ server {
 """
 ''',
             # the location repeats one of the server's headers and forgets the other
-            "location_repeats_one_header_of_two": r'''
-HEADERS_SITE = r"""
-upstream shop { server unix:{app}; }
-server {
-    listen {listen};
-    add_header X-Content-Type-Options nosniff always;
-    add_header X-Frame-Options DENY always;
-    location / { proxy_pass http://shop; }
-    location {private}/ {
-        proxy_pass http://shop;
-        add_header X-Frame-Options DENY always;
-        add_header Cache-Control no-store always;
-    }
-}
-"""
-''',
+            "location_repeats_one_header_of_two": headers_site(
+                ("        add_header X-Content-Type-Options nosniff always;\n",
+                 "")),
         },
         alternatives={
             # every header at the server level; a map gives Cache-Control an empty value
