@@ -10,7 +10,7 @@ engineer would collect it — never how long it took, which is shown but proves 
 
 - ``statements``: ``statements[i]`` is the list of SQL statements request ``i`` (line ``i`` of
   the log) ran, each with its parameters and its **plan** (``backendlab.plans.Plan``), made right
-  after the replay, on the same database.
+  after the replay, on the same database (once per SQL text).
 
 The traffic is chosen to make patterns visible, not to look pretty: customers with no orders,
 one, two … five or more (an N+1 only shows as a count that changes with the rows), a few
@@ -176,7 +176,7 @@ def gather(app: App, *, seed: int = 2, steps: list[Step] | None = None) -> Evide
     finally:
         sa.event.remove(engine, "before_cursor_execute", file_parameters)
     served = list(app.served)
-    planned: dict[tuple[str, str], plans.Plan] = {}
+    planned: dict[str, plans.Plan] = {}
     log, statements = [], []
     for (when, size), request in zip(sent, served):
         texts, with_parameters = filed.get(id(request.statements), (None, []))
@@ -229,7 +229,9 @@ def _copy(parameters: Any) -> Any:
 
 
 def _plan(engine: sa.Engine, sql: str, parameters: Any, planned: dict) -> plans.Plan:
-    """The plan of one statement (the same text and values are planned once).
+    """The plan of one statement, made once per SQL text (with the first values it ran with):
+    the values change what PostgreSQL estimates, not whether an index can find the rows, and
+    planning every order id of an N+1 again would cost more than the replay.
 
     A plan reads a table whole here only when no index could find its rows. SQLite's plans say
     that already (without statistics it uses any index it can). PostgreSQL may rightly read a
@@ -238,9 +240,8 @@ def _plan(engine: sa.Engine, sql: str, parameters: Any, planned: dict) -> plans.
     if an index then finds those rows (rather than walking all of an index, a full read by
     another name), that plan is the one kept.
     """
-    key = (sql, repr(parameters))
-    if key in planned:
-        return planned[key]
+    if sql in planned:
+        return planned[sql]
     statement = plans.Statement(sql, parameters)
     try:
         found = plans.plan(engine, statement)
@@ -252,7 +253,7 @@ def _plan(engine: sa.Engine, sql: str, parameters: Any, planned: dict) -> plans.
                 found = forced
     except CourseError:
         found = plans.Plan(engine.dialect.name, "", sql, [], "(this statement has no plan)")
-    planned[key] = found
+    planned[sql] = found
     return found
 
 
