@@ -10,6 +10,13 @@ from backendlab import capstone
 from backendlab.capstone import stress
 
 
+def done(project):
+    """Stop the project's app and its Redis (the suite's runtime folder goes away at the end,
+    and with it the pid file that would let the server be stopped later)."""
+    project.stop()
+    stress.stop_redis(project)
+
+
 class Cached(capstone.Naive):
     """Cache-aside; invalidated after the commit unless ``early`` (before it: the race)."""
 
@@ -51,8 +58,7 @@ def test_fail_fast_gives_up_at_once_on_a_stopped_redis():
         stress.start_redis(project)
         assert client.get("a") is None  # back, empty, and the same client reconnects
     finally:
-        stress.start_redis(project)
-        project.stop()
+        done(project)
 
 
 def test_a_frozen_redis_times_out():
@@ -67,7 +73,7 @@ def test_a_frozen_redis_times_out():
                 pass
         assert client.ping()
     finally:
-        project.stop()
+        done(project)
 
 
 def test_crowd_counts_one_statement_per_miss_and_waits_for_the_records():
@@ -83,7 +89,7 @@ def test_crowd_counts_one_statement_per_miss_and_waits_for_the_records():
         assert stress.statements_for(app, "/products/5", 8) > 1  # no lock: a stampede
         assert stress.left_behind(project.cache) == [] and stress.without_expiry(project.cache) == []
     finally:
-        project.stop()
+        done(project)
 
 
 def test_reader_at_commit_catches_a_delete_before_the_commit_only():
@@ -99,7 +105,7 @@ def test_reader_at_commit_catches_a_delete_before_the_commit_only():
             assert at.fired and at.seen[0] == 200
             assert (app.get("/products/9")[1]["price_cents"] != new) is stale
     finally:
-        project.stop()
+        done(project)
 
 
 def test_failing_commit_and_failing_database_give_500s_and_change_nothing():
@@ -115,7 +121,7 @@ def test_failing_commit_and_failing_database_give_500s_and_change_nothing():
             assert app.get("/products/4")[0] == 500
         assert app.get("/products/4")[0] == 200
     finally:
-        project.stop()
+        done(project)
 
 
 def test_keys_tell_counters_cached_answers_and_leftovers_apart():
@@ -130,4 +136,4 @@ def test_keys_tell_counters_cached_answers_and_leftovers_apart():
         assert [key.name for key in stress.left_behind(r)] == ["lock:1"]
         assert [key.name for key in stress.without_expiry(r)] == ["forever"]
     finally:
-        project.stop()
+        done(project)
