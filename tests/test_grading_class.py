@@ -8,7 +8,7 @@ checked against the corpus.
 """
 
 import csv
-import shutil
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -18,11 +18,12 @@ import pytest
 from nbgrader.api import Gradebook
 
 from backendlab import sandbox
-from backendlab.grading import instructor
+from backendlab.grading import instructor, kernel as grading_kernel
 from tests import catalogue
-from tests.machine import missing
+from tests.machine import make_course, missing, model_answers
 
 ROOT = Path(__file__).resolve().parent.parent
+GradedClass = tuple[Path, instructor.GradedUnit]  # the course folder, and how it was graded
 UNIT = "00-orientation"
 SQL, REDIS = "01-sql-warmup.ipynb", "02-redis-warmup.ipynb"
 ALL_TESTS = {(SQL, "ex1-test"), (SQL, "ex2-test"), (REDIS, "ex3-test")}
@@ -130,7 +131,7 @@ def write_submission(course: Path, unit: str, student: str, based_on: Path,
     released = course / "release" / unit
     for path in sorted(based_on.glob("*.ipynb")):
         if based_on.parent.name == "source" and (released / path.name).exists():
-            notebook = answered(nbformat.read(released / path.name, 4), nbformat.read(path, 4))
+            notebook = model_answers(nbformat.read(released / path.name, 4), nbformat.read(path, 4))
         else:
             notebook = nbformat.read(path, 4)
         edits = changes.get(path.name, {})
@@ -146,18 +147,6 @@ def write_submission(course: Path, unit: str, student: str, based_on: Path,
         nbformat.write(notebook, folder / path.name)
 
 
-def answered(release: nbformat.NotebookNode, source: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The released notebook with each answer cell holding the source's model answer."""
-    answers = {cell.metadata.nbgrader["grade_id"]: cell.source for cell in source.cells
-               if cell.get("metadata", {}).get("nbgrader", {}).get("solution")}
-    for cell in release.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = "\n".join(line for line in answers[grade_id].split("\n")
-                                    if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line)
-    return release
-
-
 def mess_up(course: Path, unit: str) -> None:
     """The submissions whose trouble is not in a cell: late, misnamed, not JSON."""
     (course / "submitted" / "late-by-an-hour" / unit / "timestamp.txt").write_text(SUBMITTED_LATE)
@@ -167,7 +156,7 @@ def mess_up(course: Path, unit: str) -> None:
 
 
 def sandboxed() -> bool:
-    return not instructor.sandbox_problem()
+    return not grading_kernel.grading_sandbox_problem()
 
 
 def corpus() -> dict:
@@ -176,13 +165,9 @@ def corpus() -> dict:
 
 
 @pytest.fixture(scope="module")
-def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
-    course = tmp_path_factory.mktemp("class")
-    shutil.copy(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "source" / UNIT, course / "source" / UNIT)
-    # the release students got, made from this source (the repository's release/ may lag)
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", UNIT, "--force"],
-                   cwd=course, check=True, capture_output=True)
+def graded_class(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
+    # with the release students got, made from this source (the repository's release/ may lag)
+    course = make_course(tmp_path_factory.mktemp("class"), UNIT, release=True)
     for student, (based_on, changes, _) in corpus().items():
         write_submission(course, UNIT, student, course / based_on / UNIT, changes)
     mess_up(course, UNIT)
@@ -197,7 +182,7 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
     return course, results
 
 
-def test_every_submission_is_graded(graded_class: tuple[Path, list]) -> None:
+def test_every_submission_is_graded(graded_class: GradedClass) -> None:
     """Is every student graded, however broken the submission?"""
     _, results = graded_class
     assert {result.student for result in results} == set(corpus())
@@ -205,10 +190,10 @@ def test_every_submission_is_graded(graded_class: tuple[Path, list]) -> None:
 
 
 @pytest.mark.parametrize("student", [*CORPUS, *ATTACKS])
-def test_each_exercise_scores_what_it_deserves(graded_class: tuple[Path, list], student: str) -> None:
+def test_each_exercise_scores_what_it_deserves(graded_class: GradedClass, student: str) -> None:
     course, _ = graded_class
     if student not in corpus():
-        missing(f"grading kernels are not sandboxed here ({instructor.sandbox_problem()}): "
+        missing(f"grading kernels are not sandboxed here ({grading_kernel.grading_sandbox_problem()}): "
                 f"the attack {student!r} is not run")
     zeros = corpus()[student][2]
     with Gradebook(instructor.gradebook_url(course)) as gradebook:
@@ -220,7 +205,7 @@ def test_each_exercise_scores_what_it_deserves(graded_class: tuple[Path, list], 
         assert score == (0 if test in zeros else max_score), f"{student}: {test}"
 
 
-def test_summary_table_lists_scores_and_failures(graded_class: tuple[Path, list]) -> None:
+def test_summary_table_lists_scores_and_failures(graded_class: GradedClass) -> None:
     """Autograded points out of what the tests are worth; reflections pending, not in max."""
     _, results = graded_class
     table = instructor.summary(results).splitlines()
@@ -232,7 +217,7 @@ def test_summary_table_lists_scores_and_failures(graded_class: tuple[Path, list]
     assert "01-sql-warmup:ex1-test" in untouched
 
 
-def test_late_submission_shows_how_late(graded_class: tuple[Path, list]) -> None:
+def test_late_submission_shows_how_late(graded_class: GradedClass) -> None:
     _, results = graded_class
     late = {r.student: r.seconds_late for r in results if r.seconds_late}
     assert late == {"late-by-an-hour": 3600}
@@ -248,7 +233,7 @@ def test_lateness_reads_at_a_glance(seconds: float, shown: str) -> None:
     assert instructor.duration(seconds) == shown
 
 
-def test_edited_and_deleted_test_cells_show_as_restored(graded_class: tuple[Path, list]) -> None:
+def test_edited_and_deleted_test_cells_show_as_restored(graded_class: GradedClass) -> None:
     """Tampering is named per student; honest submissions (test cells as released, hidden
     tests and all) have nothing restored and no "checksum has changed" noise in their logs."""
     course, results = graded_class
@@ -263,7 +248,7 @@ def test_edited_and_deleted_test_cells_show_as_restored(graded_class: tuple[Path
     assert "checksum" not in logs and "has changed" not in logs
 
 
-def test_a_skipped_submission_says_why_and_is_not_retried(graded_class: tuple[Path, list]) -> None:
+def test_a_skipped_submission_says_why_and_is_not_retried(graded_class: GradedClass) -> None:
     course, results = graded_class
     problems = {r.student: r.problem for r in results if r.problem}
     assert problems["saved-a-copy"] == (
@@ -306,7 +291,7 @@ def test_shared_services_are_prepared_without_leftovers(tmp_path: Path, sandboxe
     monkeypatch.delenv("BACKENDLAB_REDIS_URL", raising=False)
     monkeypatch.setenv("BACKENDLAB_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("BACKENDLAB_SCALE", "small")
-    shutil.copytree(ROOT / "source" / UNIT, tmp_path / "source" / UNIT)
+    make_course(tmp_path, UNIT)
 
     instructor.prepare_shared_services(tmp_path, UNIT, sandboxed=sandboxed)
 
@@ -316,8 +301,7 @@ def test_shared_services_are_prepared_without_leftovers(tmp_path: Path, sandboxe
 
 
 def test_a_failed_generate_assignment_stops_grading_and_names_its_log(tmp_path: Path) -> None:
-    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
-    (tmp_path / "source" / UNIT).mkdir(parents=True)
+    make_course(tmp_path, UNIT, notebooks=[])
     (tmp_path / "source" / UNIT / SQL).write_text('{"cells": [')  # not a notebook
     logs = tmp_path / "logs"
     logs.mkdir()
@@ -359,7 +343,7 @@ def test_only_a_dead_grading_process_means_grading_again(monkeypatch: pytest.Mon
                       "submission, again when graded alone: not graded.")
 
 
-def test_odd_student_ids_are_graded_and_exported(graded_class: tuple[Path, list]) -> None:
+def test_odd_student_ids_are_graded_and_exported(graded_class: GradedClass) -> None:
     """A comma, a space, a quote, unicode, glob characters and a leading dash in a student id:
     graded like the solution, and one row of grades.csv with the id intact."""
     course, results = graded_class
@@ -374,7 +358,7 @@ def test_odd_student_ids_are_graded_and_exported(graded_class: tuple[Path, list]
     assert None not in rows[ODD_ID], "the id's comma split the row"
 
 
-def test_regrading_one_student_changes_nobody_else(graded_class: tuple[Path, list]) -> None:
+def test_regrading_one_student_changes_nobody_else(graded_class: GradedClass) -> None:
     course, before = graded_class
     again = instructor.grade_unit(course, UNIT, students=["hard-coded"])
     assert [(r.student, r.score) for r in again] == [("hard-coded", 0)]
@@ -385,11 +369,11 @@ def test_regrading_one_student_changes_nobody_else(graded_class: tuple[Path, lis
     assert len(runs) == 2, "each run keeps its own logs"
 
 
-def test_attacks_leave_the_course_folder_alone(graded_class: tuple[Path, list]) -> None:
+def test_attacks_leave_the_course_folder_alone(graded_class: GradedClass) -> None:
     """Nothing a submission wrote lands in the course folder; every notebook is still one."""
     course, _ = graded_class
     if not sandboxed():
-        missing(f"grading kernels are not sandboxed here ({instructor.sandbox_problem()})")
+        missing(f"grading kernels are not sandboxed here ({grading_kernel.grading_sandbox_problem()})")
     assert sorted(course.rglob(MARKER)) == []
     assert sorted(course.rglob("filler")) == []
     for notebook in course.glob("*/*/00-orientation/*.ipynb"):
@@ -397,18 +381,16 @@ def test_attacks_leave_the_course_folder_alone(graded_class: tuple[Path, list]) 
             assert nbformat.read(notebook, 4).cells, notebook
 
 
-def test_the_summary_says_how_kernels_were_confined(graded_class: tuple[Path, list],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_summary_says_how_kernels_were_confined(graded_class: GradedClass) -> None:
     """Sandboxed: said in one line. Not sandboxed: said loudly, with the reason."""
     _, results = graded_class
     if sandboxed():
         assert "sandboxed with bubblewrap" in instructor.summary(results)
-    monkeypatch.setattr(sandbox, "bwrap_problem", lambda: "it is not installed")
-    table = instructor.summary(results)
+    table = instructor.summary(dataclasses.replace(results, sandbox_problem="it is not installed"))
     assert "GRADING KERNELS ARE NOT SANDBOXED (it is not installed)" in table
 
 
-def test_a_second_grading_of_the_unit_refuses(graded_class: tuple[Path, list]) -> None:
+def test_a_second_grading_of_the_unit_refuses(graded_class: GradedClass) -> None:
     course, _ = graded_class
     with instructor.GradingLock(course, UNIT), \
             pytest.raises(instructor.CourseError, match="already being graded"):
@@ -416,7 +398,7 @@ def test_a_second_grading_of_the_unit_refuses(graded_class: tuple[Path, list]) -
 
 
 @pytest.mark.parametrize("jobs", [0, -1])
-def test_jobs_are_checked_before_anything_is_deleted(graded_class: tuple[Path, list],
+def test_jobs_are_checked_before_anything_is_deleted(graded_class: GradedClass,
                                                      jobs: int) -> None:
     course, _ = graded_class
     with pytest.raises(instructor.CourseError, match="--jobs must be a whole number"):
@@ -424,7 +406,7 @@ def test_jobs_are_checked_before_anything_is_deleted(graded_class: tuple[Path, l
     assert (course / "autograded" / "solution" / UNIT / SQL).exists()
 
 
-def test_unknown_student_is_explained(graded_class: tuple[Path, list]) -> None:
+def test_unknown_student_is_explained(graded_class: GradedClass) -> None:
     course, _ = graded_class
     with pytest.raises(instructor.CourseError, match="No submission of 00-orientation from: zed"):
         instructor.grade_unit(course, UNIT, students=["zed"])
@@ -435,10 +417,7 @@ def test_shell_answer_cannot_write_outside_its_sandbox(tmp_path: Path) -> None:
     sandbox can isolate), the exercise scores 0, the student's other exercises and the class
     still grade."""
     unit, notebook = "01-linux", "02-streams.ipynb"
-    course = tmp_path / "course"
-    (course / "source" / unit).mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", course)
-    shutil.copy(ROOT / "source" / unit / notebook, course / "source" / unit)
+    course = make_course(tmp_path / "course", unit, notebooks=[notebook])
     escaped = course / "escaped.txt"
     answer = f'run_fetch = r"""\necho "fetch ok"; echo pwned > {escaped}\n"""'
     source = course / "source" / unit

@@ -648,7 +648,7 @@ def test_a_bwrap_that_cannot_run_the_grading_sandbox_means_the_announced_fallbac
         assert grading_kernel.grading_sandbox_problem() == (
             "it cannot run the grading sandbox: bwrap: Unknown option --size")
         assert "GRADING KERNELS ARE NOT SANDBOXED (it cannot run the grading sandbox" in \
-            instructor.sandbox_status()
+            instructor.sandbox_status(grading_kernel.grading_sandbox_problem())
     finally:
         sandbox.bwrap_problem.cache_clear()
         grading_kernel._probe.cache_clear()

@@ -29,7 +29,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,18 +145,25 @@ def new_run_logs(course: Path, unit: str) -> Path:
     return folder
 
 
-def sandbox_problem() -> str:
-    """Why grading kernels will not be sandboxed here, or "" when they will be."""
-    return grading_kernel.grading_sandbox_problem()
-
-
-def sandbox_status() -> str:
-    """One line for logs and the summary: how grading kernels are confined here."""
-    problem = sandbox_problem()
+def sandbox_status(problem: str) -> str:
+    """For logs and the summary: how grading kernels were confined, given ``problem`` (why
+    they could not be sandboxed, ``kernel.grading_sandbox_problem()``; "" when they were)."""
     if problem:
-        return grading_kernel.UNSANDBOXED_WARNING.format(reason=problem)
+        return f"{'!' * 78}\n{grading_kernel.UNSANDBOXED_WARNING.format(reason=problem)}\n{'!' * 78}"
     return ("Grading kernels ran sandboxed with bubblewrap (read-only system, only their own "
             "notebook's folder, private /tmp, no network, own processes).")
+
+
+@dataclass
+class GradedUnit:
+    """One run of ``grade_unit``: each student's result (iterating over it gives them) and how
+    the run's kernels were confined."""
+
+    results: list[StudentResult]
+    sandbox_problem: str  # why kernels ran unsandboxed in this run, "" when they were sandboxed
+
+    def __iter__(self) -> Iterator[StudentResult]:
+        return iter(self.results)
 
 
 class GradingLock:
@@ -423,7 +430,7 @@ def read_result(course: Path, unit: str, student: str, logs: Path | None = None)
 
 
 def grade_unit(course: Path, unit: str, students: list[str] | None = None,
-               jobs: int | None = None) -> list[StudentResult]:
+               jobs: int | None = None) -> GradedUnit:
     """Autograde ``students`` (default: every submission of ``unit``), ``jobs`` at a time."""
     if jobs is not None and jobs < 1:
         raise CourseError(f"--jobs must be a whole number of at least 1 (got {jobs!r}).",
@@ -440,12 +447,12 @@ def grade_unit(course: Path, unit: str, students: list[str] | None = None,
     chosen = students or available
     with GradingLock(course, unit):
         logs = new_run_logs(course, unit)
-        status = sandbox_status()
-        (logs / "sandbox.txt").write_text(status + "\n")
-        if sandbox_problem():
-            print(f"\n{'!' * 78}\n{status}\n{'!' * 78}\n", flush=True)
+        problem = grading_kernel.grading_sandbox_problem()  # what the kernels will find too
+        (logs / "sandbox.txt").write_text(sandbox_status(problem) + "\n")
+        if problem:
+            print(f"\n{sandbox_status(problem)}\n", flush=True)
         ensure_assignment_in_gradebook(course, unit, logs)
-        prepare_shared_services(course, unit, sandboxed=not sandbox_problem())
+        prepare_shared_services(course, unit, sandboxed=not problem)
         for student in chosen:  # what is in autograded/ now is this run's progress
             shutil.rmtree(course / "autograded" / student / unit, ignore_errors=True)
         workers = min(jobs or os.cpu_count() or 1, len(chosen))
@@ -461,7 +468,8 @@ def grade_unit(course: Path, unit: str, students: list[str] | None = None,
             bar.update(len(chosen) - bar.n)
             for future in futures:
                 future.result()  # an error in our own code (not a submission's) is raised here
-        return [read_result(course, unit, student, logs) for student in chosen]
+        return GradedUnit([read_result(course, unit, student, logs) for student in chosen],
+                          problem)
 
 
 def _by_hand(r: StudentResult) -> str:
@@ -492,7 +500,7 @@ def _late(r: StudentResult) -> str:
     return duration(r.seconds_late) + (f" (-{r.late_penalty:g})" if r.late_penalty else "")
 
 
-def summary(results: list[StudentResult]) -> str:
+def summary(results: GradedUnit) -> str:
     """A table an instructor can read at a glance: autograded points out of what the tests
     are worth, points still to be given by hand (not in "max"), how late, failed tests;
     below a student, test cells they edited (restored before grading) and why nbgrader could
@@ -515,8 +523,7 @@ def summary(results: list[StudentResult]) -> str:
             lines.append(f"  restored before grading (tampering?): {', '.join(r.restored)}")
         if r.problem:
             lines.append(f"  {r.problem}")
-    status = sandbox_status()
-    lines += ["", f"{'!' * 78}\n{status}\n{'!' * 78}" if sandbox_problem() else status]
+    lines += ["", sandbox_status(results.sandbox_problem)]
     return "\n".join(lines)
 
 
