@@ -23,8 +23,8 @@ a plan is asked again with ``prefer_indexes=True`` (see ``_plan``). Full scans t
 on both engines and at every scale.
 
 Why the statements are paired with their parameters here and not in the app: the app counts
-statement texts (``App.served``); a plan needs the values too (``WHERE id = ?`` plans alike for
-every id, but ``plan()`` must run it). So, while the replay runs, this module listens to the
+statement texts (``App.served``); a plan needs the values too (``EXPLAIN`` of ``WHERE id = ?``
+wants a value for the ``?``). So, while the replay runs, this module listens to the
 project's engine as well and files each statement's parameters under the request that ran it
 (the list the app's own counter fills for that request).
 """
@@ -32,6 +32,7 @@ project's engine as well and files each statement's parameters under the request
 from __future__ import annotations
 
 import http.client
+import json
 import random
 import re
 import threading
@@ -198,8 +199,6 @@ def log_line(method: str, path: str, status: int, size: int, seconds: float, whe
 
 def _send(app: App, step: Step) -> int:
     """Send one request; the size of the answer's body in bytes (0 when it failed)."""
-    import json  # noqa: PLC0415
-
     connection = UnixHTTPConnection(app.socket, timeout=60)
     try:
         body = json.dumps(step.body).encode() if step.body is not None else None
