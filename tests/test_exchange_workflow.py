@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.machine import make_course
+
 UNIT = "00-orientation"
 
 
@@ -32,17 +33,9 @@ def student(course: Path, folder: Path, *arguments: str) -> subprocess.Completed
                f"--Exchange.root={course / 'exchange'}")
 
 
-def make_course(folder: Path) -> Path:
-    """A course folder with this unit's source and the course's nbgrader_config.py."""
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "nbgrader_config.py", folder)
-    shutil.copytree(ROOT / "source" / UNIT, folder / "source" / UNIT)
-    return folder
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_course(tmp_path_factory.mktemp("course"))
+    return make_course(tmp_path_factory.mktemp("course"), UNIT)
 
 
 def test_release_fetch_submit_collect_grade_feedback_export(course: Path, tmp_path: Path) -> None:
@@ -93,7 +86,7 @@ def test_resubmission_due_date_and_late_penalty(tmp_path: Path) -> None:
     """README's recipe: a due date set with `nbgrader db assignment add` after
     generate_assignment, LateSubmissionPlugin.penalty_method = "zero", `collect --update` for a
     resubmission, and ExchangeCollect.check_owner off (on hubs where jovyan owns every file)."""
-    course = make_course(tmp_path / "course")
+    course = make_course(tmp_path / "course", UNIT)
     config = course / "nbgrader_config.py"
     config.write_text(config.read_text() + '\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
     run(course, "nbgrader", "generate_assignment", UNIT, "--force")

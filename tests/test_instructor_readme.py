@@ -2,46 +2,26 @@
 opens where README says (headless, as the instructor starts it), and the shared-machine recipe
 does what it says."""
 
-import http.client
 import json
 import os
 import re
-import shlex
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from nbgrader.apps.nbgraderapp import NbGraderApp
 
 from backendlab.__main__ import parser
+from tests.lab_server import TOKEN, socket_lab, unix_get as get
+from tests.machine import make_course
+from tests.readme import bash_blocks, bash_lines, commands, section
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 UNIT = "00-orientation"
-TOKEN = "backendlab-formgrader-test"
-
-
-def section(title: str) -> str:
-    """README's `## title` section, subsections included."""
-    readme = (ROOT / "README.md").read_text()
-    start = readme.index(f"\n## {title}")
-    end = readme.find("\n## ", start + 1)
-    return readme[start:end if end > 0 else None]
-
-
-def bash_lines(text: str) -> list[list[str]]:
-    """The commands of every ```bash block in ``text``, as words (comments dropped)."""
-    blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
-    return [words for block in blocks for line in block.replace("\\\n", " ").splitlines()
-            if (words := shlex.split(line, comments=True))]
 
 
 def instructor_commands() -> list[list[str]]:
@@ -77,9 +57,10 @@ def test_every_instructor_command_exists_with_its_options(words: list[str]) -> N
         known = set(app.aliases) | set(app.flags)
         help_command = words[:len(words) - len(rest)]
     elif words[0] == "backendlab":
-        commands = next(action for action in parser()._actions if action.dest == "command")
-        assert words[1] in commands.choices, f"{words}: no such backendlab command"
-        known = {option[2:] for action in commands.choices[words[1]]._actions
+        backendlab_commands = next(action for action in parser()._actions
+                                   if action.dest == "command")
+        assert words[1] in backendlab_commands.choices, f"{words}: no such backendlab command"
+        known = {option[2:] for action in backendlab_commands.choices[words[1]]._actions
                  for option in action.option_strings}
         help_command = words[:2]
     else:  # jupyter lab
@@ -92,73 +73,11 @@ def test_every_instructor_command_exists_with_its_options(words: list[str]) -> N
     assert shown.returncode == 0, shown.stderr
 
 
-def copy_course(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", folder)
-    shutil.copytree(ROOT / "source" / UNIT, folder / "source" / UNIT)
-    return folder
-
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    """HTTP over the server's unix socket (no port another user of the machine could reach)."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__("localhost", timeout=30)
-        self.socket_path = str(path)
-
-    def connect(self) -> None:
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.settimeout(self.timeout)
-        self.sock.connect(self.socket_path)
-
-
-def get(sock: Path, url: str, token: bool = True) -> tuple[int, str, str]:
-    """(status, Location header, body) of a GET, with the token as the login."""
-    connection = UnixHTTPConnection(sock)
-    connection.request("GET", url, headers={"Authorization": f"token {TOKEN}"} if token else {})
-    response = connection.getresponse()
-    return response.status, response.getheader("Location") or "", response.read().decode()
-
-
-@contextmanager
-def jupyter_lab(cwd: Path, env: dict[str, str], lab: tuple[str, ...] = (str(BIN / "jupyter"), "lab")) -> Iterator[Path]:
-    """`jupyter lab` as the instructor starts it, headless, on a unix socket; yields the socket."""
-    scratch = Path(tempfile.mkdtemp(prefix="fg-", dir="/tmp"))  # short: socket paths
-    sock = scratch / "lab.sock"
-    root = ["--allow-root"] if os.getuid() == 0 else []
-    log_path = scratch / "lab.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            [*lab, "--no-browser", *root, f"--ServerApp.sock={sock}",
-             f"--IdentityProvider.token={TOKEN}"],
-            cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, **env, "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
-                 "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "workspaces"),
-                 "JUPYTERLAB_SETTINGS_DIR": str(scratch / "settings")})
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    if get(sock, "/api/status")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("`jupyter lab` did not start:\n" + log_path.read_text()[-3000:])
-                time.sleep(0.5)
-            yield sock
-        finally:
-            if server.poll() is None:
-                os.killpg(server.pid, 15)
-                server.wait(timeout=30)
-            shutil.rmtree(scratch, ignore_errors=True)
-
-
 @pytest.mark.parametrize("where", ["course folder", "hub home"])
 def test_formgrader_opens_as_readme_says(tmp_path: Path, where: str) -> None:
     """In the course folder, `jupyter lab` serves /formgrader for this course. On a hub the
     server starts in the instructor's home: `load_subconfig` in ~/.jupyter finds the course."""
-    course = copy_course(tmp_path / "home" / "backend-lab")
+    course = make_course(tmp_path / "home" / "backend-lab", UNIT)
     subprocess.run([str(BIN / "nbgrader"), "generate_assignment", UNIT, "--force"], cwd=course,
                    check=True, capture_output=True)
     env = {"JUPYTER_CONFIG_DIR": str(tmp_path / "home" / ".jupyter")}
@@ -166,10 +85,11 @@ def test_formgrader_opens_as_readme_says(tmp_path: Path, where: str) -> None:
         (tmp_path / "home" / ".jupyter").mkdir()
         (tmp_path / "home" / ".jupyter" / "nbgrader_config.py").write_text(
             f'load_subconfig("{course / "nbgrader_config.py"}")\n')
-    with jupyter_lab(course if where == "course folder" else tmp_path / "home", env) as sock:
-        status, location, _ = get(sock, "/formgrader", token=False)
+    with socket_lab([str(BIN / "jupyter"), "lab"],
+                    course if where == "course folder" else tmp_path / "home", env) as sock:
+        status, location, _ = get(sock, "/formgrader", token=None)
         assert status == 302 and location.startswith("/login")  # the token is the login
-        status, location, _ = get(sock, f"/formgrader?token={TOKEN}", token=False)
+        status, location, _ = get(sock, f"/formgrader?token={TOKEN}", token=None)
         assert (status, location) == (302, "/formgrader/manage_assignments")
         status, _, page = get(sock, "/formgrader/manage_assignments")
         assert status == 200 and "Manage Assignments" in page
@@ -183,7 +103,7 @@ def test_nbgrader_without_the_environment_on_path_makes_a_whole_gradebook(tmp_pa
     """nbgrader runs `alembic` from PATH while it creates gradebook.db; nbgrader_config.py puts
     this environment's bin/ on PATH, so an instructor who did not activate it gets a whole
     gradebook, not one without its schema version."""
-    course = copy_course(tmp_path / "course")
+    course = make_course(tmp_path / "course", UNIT)
     env = {**os.environ, "PATH": "/usr/bin:/bin"}
     assert shutil.which("alembic", path=env["PATH"]) is None
     for _ in range(2):
@@ -209,12 +129,11 @@ def test_login_defs_edit_makes_new_homes_private(tmp_path: Path) -> None:
 def hub_block() -> tuple[list[list[str]], str]:
     """README's block that hides the instructor tools: the students' `jupyter` commands, and
     the instructor's part as a shell script."""
-    blocks = re.findall(r"```bash\n(.*?)```", section("For instructors"), re.S)
-    block = next(block for block in blocks if "extension disable" in block)
+    block = next(block for block in bash_blocks(section("For instructors"))
+                 if "extension disable" in block)
     students, instructor = block.split("# as you")
-    commands = [words for line in students.replace("\\\n", " ").splitlines()
-                if (words := shlex.split(line, comments=True)) and words[0] == "jupyter"]
-    return commands, instructor.split("\n", 1)[1]
+    return ([words for words in commands(students) if words[0] == "jupyter"],
+            instructor.split("\n", 1)[1])
 
 
 def test_students_lose_the_instructor_tools_and_you_get_them_back(tmp_path: Path) -> None:
@@ -248,10 +167,10 @@ def test_students_lose_the_instructor_tools_and_you_get_them_back(tmp_path: Path
     env = {key: value for key, value in os.environ.items() if key != "JUPYTER_CONFIG_DIR"}
     subprocess.run(["bash", "-euc", instructor], env={**env, "HOME": str(homes["instructor"])}, check=True)
 
-    course = copy_course(tmp_path / "course")
+    course = make_course(tmp_path / "course", UNIT)
     for who, home in homes.items():
-        with jupyter_lab(course, {"JUPYTER_CONFIG_DIR": str(home / ".jupyter")},
-                         lab=(str(python), "-m", "jupyterlab")) as sock:
+        with socket_lab([str(python), "-m", "jupyterlab"], course,
+                        {"JUPYTER_CONFIG_DIR": str(home / ".jupyter")}) as sock:
             status, _, _ = get(sock, "/formgrader/manage_assignments")
             _, _, page = get(sock, "/lab")
         config = json.loads(re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.S)[1])

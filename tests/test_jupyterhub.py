@@ -35,7 +35,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -52,7 +51,9 @@ import psutil
 import pytest
 from nbgrader.api import Gradebook
 
-from tests.machine import missing
+from tests.lab_server import free_port
+from tests.machine import make_course, missing, model_answers
+from tests.readme import bash_lines, section
 from tests.test_grading_class import ATTACKS, MARKER, REDIS, SQL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,12 +79,6 @@ def dev_pins(*names: str) -> list[str]:
     dev = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"]["dev"]
     return [pin for pin in dev if pin.split("==")[0] in names]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -370,11 +365,10 @@ def hand_in(hub: Hub, student: str, work: str) -> None:
         status, model = hub.server(student, "GET", path)
         assert status == 200, (status, model)
         notebook = nbformat.from_dict(model["content"])
-        solutions = answer_cells(nbformat.read(source, 4))
+        if work == "solution":
+            notebook = model_answers(notebook, nbformat.read(source, 4))
         for grade_id, cell in answer_cells(notebook).items():
-            if work == "solution":
-                cell.source = solutions[grade_id].source
-            elif grade_id in CHEAT.get(source.name, {}):
+            if work != "solution" and grade_id in CHEAT.get(source.name, {}):
                 cell.source = CHEAT[source.name][grade_id]
         status, saved = hub.server(student, "PUT", path,
                                    body={"type": "notebook", "format": "json", "content": notebook})
@@ -400,10 +394,10 @@ def graded_class(hub: Hub) -> dict[str, float]:
     """The week: release, fetch, answer, submit, collect, grade, feedback. Scores by student."""
     course = hub.course
     course.mkdir(mode=0o700)
-    config = (ROOT / "nbgrader_config.py").read_text()
+    make_course(course, UNIT)
     # README: the course folder's own nbgrader_config.py points at the shared exchange too
-    (course / "nbgrader_config.py").write_text(f'{config}\nc.Exchange.root = "{hub.exchange}"\n')
-    shutil.copytree(ROOT / "source" / UNIT, course / "source" / UNIT)
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write(f'\nc.Exchange.root = "{hub.exchange}"\n')
     for path in [course, *course.rglob("*")]:
         os.chown(path, pwd.getpwnam(INSTRUCTOR).pw_uid, pwd.getpwnam(INSTRUCTOR).pw_gid)
 
@@ -576,11 +570,9 @@ def test_z2jh_values_pass_the_charts_schema() -> None:
 
 def readme_hub_disabled_extensions() -> tuple[set[str], set[str]]:
     """The server and lab extensions README's hub block turns off for students."""
-    lines = (ROOT / "README.md").read_text().splitlines()
-    server = {line.split()[-1] for line in lines
-              if line.startswith("jupyter server extension disable --sys-prefix ")}
-    lab = {line.split()[-1] for line in lines
-           if line.startswith("jupyter labextension disable --level=sys_prefix ")}
+    lines = bash_lines(section("For instructors"))
+    server = {words[-1] for words in lines if words[:4] == ["jupyter", "server", "extension", "disable"]}
+    lab = {words[-1] for words in lines if words[:3] == ["jupyter", "labextension", "disable"]}
     return server, lab
 
 

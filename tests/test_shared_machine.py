@@ -3,8 +3,6 @@ on Debian's defaults a student reads the instructor's solutions and gradebook; a
 `chmod 700` on the home they cannot, and the `1777` exchange still carries the class's work."""
 
 import os
-import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -14,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.machine import make_course
+from tests.readme import bash_lines, section
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 UNIT = "00-orientation"
@@ -22,12 +23,7 @@ STUDENT = "nobody"
 
 def readme_command(program: str) -> list[str]:
     """The first command of README's instructor section that runs ``program``."""
-    readme = (ROOT / "README.md").read_text()
-    instructors = readme[readme.index("\n## For instructors"):readme.index("\n## For authors")]
-    lines = [shlex.split(line, comments=True)
-             for block in re.findall(r"```bash\n(.*?)```", instructors, re.S)
-             for line in block.replace("\\\n", " ").splitlines()]
-    return next(words for words in lines if words and words[0] == program)
+    return next(words for words in bash_lines(section("For instructors")) if words[0] == program)
 
 
 def as_student(home: Path, *command: str) -> subprocess.CompletedProcess:
@@ -59,10 +55,7 @@ def test_private_homes_and_the_1777_exchange(machine: Path) -> None:
     try:
         instructor = machine / "home" / "instructor"
         instructor.mkdir(parents=True, mode=0o755)
-        course = instructor / "backend-lab"
-        course.mkdir()
-        shutil.copy(ROOT / "nbgrader_config.py", course)
-        shutil.copytree(ROOT / "source" / UNIT, course / "source" / UNIT)
+        course = make_course(instructor / "backend-lab", UNIT)
         student_home = machine / "home" / "student"
         student_home.mkdir()
         shutil.chown(student_home, STUDENT, "nogroup")
