@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import http.client
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..load import UnixHTTPConnection
+from .app import Naive, request
 from .project import Project
 from .traffic import Report, workload
 
@@ -63,12 +65,38 @@ class Steady:
         return f"<steady client: {sum(self.statuses.values())} requests, statuses {dict(self.statuses)}>"
 
 
+HELD = 13  # the product whose request the old version holds while a deploy happens
+
+
+def holding(code: type[Naive]) -> type[Naive]:
+    """``code`` with one request held in flight: a read of product HELD waits until released.
+    An nginx worker waiting for it stays alive after a reload, as one finishing a slow request
+    does — so a deploy that stops the old version before its workers are gone is seen, always."""
+    release = threading.Event()
+
+    class Holding(code):  # type: ignore[valid-type, misc]
+        def product(self, db: Any, product_id: int) -> Any:
+            if product_id == HELD:
+                Holding.arrived.set()
+                release.wait(60)
+            return super().product(db, product_id)
+
+    Holding.arrived = threading.Event()
+    Holding.release = release
+    Holding.__name__ = code.__name__
+    return Holding
+
+
 def during_replay(project: Project, old: Any, site: Any, deploy: Callable[[], Any],
-                  reads: int = 40) -> tuple[Report, Any, Steady]:
+                  reads: int = 40, margin: float = 0.3) -> tuple[Report, Any, Steady, int]:
     """Replay two rounds of traffic through ``site`` while ``deploy()`` runs, started as the
-    second round begins, with a steady client alongside; return (the replay's report, what
-    ``deploy()`` returned, the steady client)."""
+    second round begins, with a steady client alongside and, when ``old`` serves a ``holding``
+    class, one request held in flight on it until ``margin`` seconds after the new version has
+    answered. Return (the replay's report, what ``deploy()`` returned, the steady client, the
+    held request's status)."""
     result: dict[str, Any] = {}
+    code = type(old.code)
+    held: dict[str, int] = {}
 
     def run() -> None:
         try:
@@ -76,16 +104,43 @@ def during_replay(project: Project, old: Any, site: Any, deploy: Callable[[], An
         except BaseException as error:  # noqa: BLE001 - raised in the caller's thread below
             result["error"] = error
 
+    def ask_held() -> None:
+        try:
+            held["status"] = request(site.socket, "GET", f"/products/{HELD}", timeout=60)[0]
+        except (OSError, http.client.HTTPException):
+            held["status"] = 0
+
     thread = threading.Thread(target=run, name="deploy")
+    asker = threading.Thread(target=ask_held, name="held-request")
+    holds = hasattr(code, "release")
+
+    def release_after_the_switch() -> None:
+        while thread.is_alive() or not result:
+            if any(app.served for app in project._apps if app is not old):
+                break
+            time.sleep(0.005)
+        time.sleep(margin)
+        code.release.set()
+
+    releaser = threading.Thread(target=release_after_the_switch, name="release-held")
 
     def begin(number: int) -> None:
         if number == 1:
             thread.start()
+            if holds:
+                releaser.start()
 
+    if holds:
+        asker.start()
+        code.arrived.wait(10)
     traffic = workload(project.engine, rounds=2, reads=reads, seed=56)
     with Steady(site.socket) as steady:
         report = project.replay(old, traffic, via=site, on_round=begin)
         thread.join(60)
+    if holds:
+        code.release.set()
+        releaser.join(10)
+        asker.join(10)
     if "error" in result:
         raise result["error"]
-    return report, result.get("value"), steady
+    return report, result.get("value"), steady, held.get("status", 200)

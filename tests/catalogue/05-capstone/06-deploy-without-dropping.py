@@ -71,6 +71,14 @@ def deploy(project, site, config, old, new_code):
     old.stop()
     return old
 ''',
+            # the lesson's step 3: an old worker may still send to the old version
+            "stops_right_after_the_switch": '''
+def deploy(project, site, config, old, new_code):
+    new = project.start(new_code)
+    site.apply(config, app=new.socket)
+    old.stop()
+    return new
+''',
             "switches_to_the_old_socket": '''
 def deploy(project, site, config, old, new_code):
     new = project.start(new_code)
@@ -87,21 +95,29 @@ def deploy(project, site, config, old, new_code):
     if status != 200:
         fresh.stop()
         raise RuntimeError("the new version is not healthy: keeping the old one")
+    import psutil
+    old_workers = [psutil.Process(pid) for pid in site.worker_pids()]
     site.apply(config, app=fresh.socket)
+    psutil.wait_procs(old_workers, timeout=30)
     old.stop()
     return fresh
 ''',
             "rolls_back_on_a_refused_config": '''
+import time
+
+
 def deploy(project, site, config, old, new_code):
     candidate = project.start(new_code)
+    draining = site.worker_pids()
     try:
         site.test(config, app=candidate.socket)
         site.apply(config, app=candidate.socket)
     except Exception:
         candidate.stop()
         raise
-    else:
-        old.stop()
+    while any(pid in site.worker_pids() for pid in draining):
+        time.sleep(0.01)
+    old.stop()
     return candidate
 ''',
         },
