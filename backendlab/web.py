@@ -219,9 +219,10 @@ class Site:
         """The master process's pid, None when nginx is not running."""
         return nginx_service.master_pid(self.name)
 
-    def worker_pids(self) -> list[int]:
-        """The worker processes' pids (the master's children)."""
-        return nginx_service.worker_pids(self.name)
+    def worker_pids(self, finishing: bool = False) -> list[int]:
+        """The pids of the worker processes serving requests; ``finishing=True``: the old ones
+        still finishing what they started before a reload (they accept no new connections)."""
+        return nginx_service.worker_pids(self.name, finishing)
 
     @property
     def config_file(self) -> Path:

@@ -432,11 +432,12 @@ def _title(pid: int) -> str:
         return ""
 
 
-def worker_pids(name: str) -> list[int]:
+def worker_pids(name: str, finishing: bool = False) -> list[int]:
     """The pids of the master's worker processes that serve requests (not those finishing
     their last requests after a reload, nor cache managers), oldest first: the workers that
     hold the listening sockets (an old worker renames itself "shutting down" a moment before
-    it closes them)."""
+    it closes them). ``finishing=True``: the others — old workers that no longer accept new
+    connections but may still answer requests they took before (a deploy waits for them)."""
     master = master_pid(name)
     if master is None:
         return []
@@ -452,7 +453,7 @@ def worker_pids(name: str) -> list[int]:
             continue
         serving = _holds_a_listener(pid, listening) if listening else \
             _title(pid) == "nginx: worker process"  # no /proc/net here: trust the name
-        if serving:
+        if serving != finishing:
             children.append(pid)
     return sorted(children)
 

@@ -108,14 +108,13 @@ import time
 
 def deploy(project, site, config, old, new_code):
     candidate = project.start(new_code)
-    draining = site.worker_pids()
     try:
         site.test(config, app=candidate.socket)
         site.apply(config, app=candidate.socket)
     except Exception:
         candidate.stop()
         raise
-    while any(pid in site.worker_pids() for pid in draining):
+    while site.worker_pids(finishing=True):
         time.sleep(0.01)
     old.stop()
     return candidate
