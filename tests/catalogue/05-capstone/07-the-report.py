@@ -56,6 +56,15 @@ def describe_change(before, after, higher_is_better):
                 "ratio = max(after, before) / min(after, before)", "ratio = abs(after - before)"),
             "plain_str_for_zero_sides": SOLUTION_SHAPE.replace(
                 'f"from {before:g} to {after:g}"', 'f"from {before} to {after}"'),
+            "whole_numbers_for_zero_sides": SOLUTION_SHAPE.replace(
+                'f"from {before:g} to {after:g}"', 'f"from {int(before)} to {int(after)}"'),
+            # found by an independent check: a small change called "unchanged" hides its direction
+            "close_enough_is_unchanged": SOLUTION_SHAPE.replace(
+                "    if after == before:", "    import math\n    if math.isclose(after, before, rel_tol=0.05):"),
+            "unchanged_when_it_rounds_to_one": SOLUTION_SHAPE.replace(
+                "    return f\"x{ratio:.1f} {'better' if improved else 'worse'}\"",
+                "    if f\"{ratio:.1f}\" == \"1.0\":\n        return \"unchanged\"\n"
+                "    return f\"x{ratio:.1f} {'better' if improved else 'worse'}\""),
         },
         alternatives={
             "branch_per_case": '''
