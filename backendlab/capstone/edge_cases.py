@@ -3,11 +3,11 @@ a comparison of two versions of the app request by request (notebook 5.3).
 
 The seeded shop has no order without items and no customer with two orders in the same
 second — real shops have both (an order whose items were refunded, two orders imported in one
-batch). ``plant(project.engine, seed)`` adds such customers, with ids and times drawn from
-``seed``, so hidden tests can plant others than the lesson did::
+batch). ``plant(project.engine, seed)`` makes such customers out of existing ones (their
+orders replaced), drawn from ``seed``, so hidden tests can plant others than the lesson did::
 
     planted = edge_cases.plant(project.engine, seed=3)
-    planted.paths()              # {"no orders": "/customers/2004/orders", ...}
+    planted.paths()              # {"no orders": "/customers/1276/orders", ...}
     edge_cases.compare(project, capstone.Naive, Mine, paths)   # [] when every answer is the same
 """
 
@@ -34,9 +34,11 @@ class Planted:
     no_orders: int           # a customer with no order at all
     one_order: int           # exactly one order, and it has no items
     ties: int                # more orders than shown, the latest three placed in the same
-                             # second (and one without items, too old to be shown)
+                             # second, the 5th and 6th too (and one without items, too old
+                             # to be shown)
     decoys: list[int] = field(default_factory=list)  # a tie and an order without items, both
-                                                     # too old to be shown
+                                                     # too old to be shown: the lowest and the
+                                                     # highest planted ids
     unknown: int = 0         # an id no customer has
 
     def paths(self) -> dict[str, str]:
@@ -47,25 +49,42 @@ class Planted:
 
 
 def plant(engine: sa.Engine, seed: int = 0) -> Planted:
-    """Add the edge-case customers (and their orders and items) to the project's data."""
+    """Turn a few of the shop's customers, drawn from ``seed``, into the edge cases: their own
+    orders are deleted and the planted ones put in their place.
+
+    Why existing customers, anywhere among the ids: new customers above the highest id, all
+    with one made-up name, could be found by "the newest ids" or by their name instead of by
+    what makes them edge cases. The planted orders reuse the deleted orders' ids and fall
+    within the seeded orders' dates, for the same reason.
+    """
     rng = random.Random(seed)
     with engine.begin() as db:
-        top = {table: db.execute(sa.text(f"SELECT max(id) FROM {table}")).scalar()  # noqa: S608
-               for table in ("customers", "orders", "order_items")}
+        top_customer = db.execute(sa.text("SELECT max(id) FROM customers")).scalar()
         products = [row[0] for row in db.execute(sa.text("SELECT id FROM products"))]
-        customer_ids = iter(sorted(rng.sample(range(top["customers"] + 1, top["customers"] + 60), 6)))
-        order_ids = iter(rng.sample(range(top["orders"] + 1, top["orders"] + 200), 30))
-        item_ids = sorted(rng.sample(range(top["order_items"] + 1, top["order_items"] + 400), 80),
-                          reverse=True)  # handed out largest first: ids do not follow inserts
-        day = datetime(2026, 3, 1, 9, 0, 0) + timedelta(days=rng.randrange(0, 200),
+        counts = dict(db.execute(sa.text("SELECT customer_id, count(*) FROM orders GROUP BY customer_id")).all())
+        # customers with a few orders: their freed ids are enough for the planted orders
+        candidates = sorted(c for c, n in counts.items() if 5 <= n <= 12 and c != 42)
+        chosen = sorted(rng.sample(candidates, 6))
+        freed = [row[0] for row in db.execute(
+            sa.text("SELECT id FROM orders WHERE customer_id IN :ids ORDER BY id")
+            .bindparams(sa.bindparam("ids", expanding=True)), {"ids": chosen})]
+        freed_items = [row[0] for row in db.execute(
+            sa.text("SELECT i.id FROM order_items AS i JOIN orders AS o ON o.id = i.order_id "
+                    "WHERE o.customer_id IN :ids ORDER BY i.id")
+            .bindparams(sa.bindparam("ids", expanding=True)), {"ids": chosen})]
+        db.execute(sa.text("DELETE FROM order_items WHERE order_id IN :ids")
+                   .bindparams(sa.bindparam("ids", expanding=True)), {"ids": freed})
+        db.execute(sa.text("DELETE FROM orders WHERE id IN :ids")
+                   .bindparams(sa.bindparam("ids", expanding=True)), {"ids": freed})
+        tops = {table: db.execute(sa.text(f"SELECT max(id) FROM {table}")).scalar()  # noqa: S608
+                for table in ("orders", "order_items")}
+        rng.shuffle(freed)
+        order_ids = iter(freed + rng.sample(range(tops["orders"] + 1, tops["orders"] + 200), 40))
+        rng.shuffle(freed_items)
+        item_ids = iter(freed_items + rng.sample(range(tops["order_items"] + 1, tops["order_items"] + 400), 120))
+        # within the seeded orders' dates: the planted orders are not simply the newest
+        day = datetime(2025, 1, 1, 9, 0, 0) + timedelta(days=rng.randrange(60, 300),
                                                         seconds=rng.randrange(0, 30_000))
-
-        def customer() -> int:
-            number = next(customer_ids)
-            db.execute(sa.text("INSERT INTO customers (id, email, name, country, created_at) "
-                               "VALUES (:id, :email, 'Edge Case', 'FR', :at)"),
-                       {"id": number, "email": f"edge{number}@example.org", "at": day - timedelta(days=400)})
-            return number
 
         def order(customer_id: int, at: datetime, items: int) -> int:
             number = next(order_ids)
@@ -75,24 +94,35 @@ def plant(engine: sa.Engine, seed: int = 0) -> Planted:
             for _ in range(items):
                 db.execute(sa.text("INSERT INTO order_items (id, order_id, product_id, quantity, "
                                    "unit_price_cents) VALUES (:id, :o, :p, :q, :price)"),
-                           {"id": item_ids.pop(), "o": number, "p": rng.choice(products),
+                           {"id": next(item_ids), "o": number, "p": rng.choice(products),
                             "q": rng.randrange(1, 4), "price": rng.randrange(100, 20_000)})
             return number
 
-        decoy = customer()  # the lowest planted id: its edge cases are too old to show
-        for days in range(1, 7):
-            order(decoy, day - timedelta(days=days), 2)
-        order(decoy, day - timedelta(days=30), 0)      # no items, but too old to be shown
-        order(decoy, day - timedelta(days=40), 1)      # a tie, too old to be shown
-        order(decoy, day - timedelta(days=40), 2)
-        planted = Planted(no_orders=customer(), one_order=customer(), ties=customer(), decoys=[decoy])
+        def decoy(customer_id: int) -> None:
+            """More orders than shown; a tie and an order without items, both too old to show."""
+            for days in range(1, 7):
+                order(customer_id, day - timedelta(days=days), 2)
+            order(customer_id, day - timedelta(days=30), 0)
+            order(customer_id, day - timedelta(days=40), 1)
+            order(customer_id, day - timedelta(days=40), 2)
+
+        # the lowest and the highest chosen ids are decoys: "the first (or last) customer with a
+        # tie anywhere" finds one of them, not a customer whose tie is shown
+        middle = chosen[1:-1]
+        rng.shuffle(middle)
+        planted = Planted(no_orders=middle[0], one_order=middle[1], ties=middle[2],
+                          decoys=[chosen[0], chosen[-1]])
+        for customer_id in planted.decoys:
+            decoy(customer_id)
         order(planted.one_order, day - timedelta(days=3), 0)
+        # the 5th and 6th newest share a second too: ranking by time alone (rank(), not
+        # row_number()) would show both
         times = [day, day, day, day - timedelta(hours=5), day - timedelta(days=2),
-                 day - timedelta(days=9), day - timedelta(days=9, hours=1), day - timedelta(days=60)]
-        items = [2, 1, 3, 1, 4, 0, 1, 3]  # the order without items: 6th newest, not shown
+                 day - timedelta(days=2), day - timedelta(days=9), day - timedelta(days=60)]
+        items = [2, 1, 3, 1, 4, 2, 0, 3]  # the order without items: 7th newest, not shown
         for at, count in sorted(zip(times, items), key=lambda _: rng.random()):
             order(planted.ties, at, count)
-        planted.unknown = top["customers"] + 100 + rng.randrange(0, 50)
+        planted.unknown = top_customer + 100 + rng.randrange(0, 50)
     return planted
 
 
@@ -113,6 +143,36 @@ def answers(project: Project, code: type[Naive], paths: list[str]) -> dict[str, 
         except Exception as error:  # noqa: BLE001 - as the app does: a 500 with the error
             status, payload = 500, json.dumps({"detail": f"{type(error).__name__}: {error}"}).encode()
         found[path] = (status, json.loads(payload))
+    return found
+
+
+def together(app: Any, paths: list[str], clients: int = 8, rounds: int = 4) -> list[tuple[str, tuple[int, Any]]]:
+    """Real clients asking the served ``app`` at the same moment: each round, ``clients``
+    threads released together by a barrier, each GETs its own path of ``paths`` (in turn).
+    Returns every (path, (status, body)) answered.
+
+    Why: the app serves its requests in threads that share one instance of the code; an answer
+    that keeps a request's state on ``self`` is right alone and wrong when two requests overlap.
+    """
+    import threading  # noqa: PLC0415
+
+    barrier = threading.Barrier(clients)
+    found: list[tuple[str, tuple[int, Any]]] = []
+    lock = threading.Lock()
+
+    def client(number: int) -> None:
+        for turn in range(rounds):
+            path = paths[(number + turn * clients) % len(paths)]
+            barrier.wait(timeout=60)
+            answer = app.get(path)
+            with lock:
+                found.append((path, answer))
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
     return found
 
 
