@@ -186,6 +186,9 @@ EXERCISES = {
                                    '           "CREATE INDEX idx_items ON order_items (order_id)"]',
             "items_by_product": 'INDEXES = ["CREATE INDEX idx_latest ON orders (customer_id, created_at, id)",\n'
                                 '           "CREATE INDEX idx_items ON order_items (product_id, order_id)"]',
+            # SQLite takes "main." in the name; PostgreSQL refuses any schema there
+            "schema_in_the_index_name": 'INDEXES = ["CREATE INDEX main.o_latest ON orders (customer_id, created_at, id)",\n'
+                                        '           "CREATE INDEX main.i_order ON order_items (order_id)"]',
             "one_index_per_column": 'INDEXES = ["CREATE INDEX idx_c ON orders (customer_id)",\n'
                                     '           "CREATE INDEX idx_t ON orders (created_at)",\n'
                                     '           "CREATE INDEX idx_i ON orders (id)",\n'
@@ -210,7 +213,7 @@ EXERCISES = {
     "ex7-answer": Exercise(
         # the planted customers of the lesson's copy (seed 3, small scale), by id
         hardcoded='def edge_paths(engine):\n'
-                  '    return [f"/customers/{c}/orders" for c in (2016, 2024, 2035, 2120)]\n',
+                  '    return [f"/customers/{c}/orders" for c in (1276, 1381, 906, 2126)]\n',
         mistakes={
             "unknown_customer_missing": edge(unknown=None),
             "customer_without_orders_missing": edge(no_orders=None),
@@ -219,6 +222,16 @@ EXERCISES = {
             "itemless_anywhere_not_only_shown": edge(itemless=ANY_ITEMLESS),
             "first_customers_by_id": 'def edge_paths(engine):\n'
                                      '    return [f"/customers/{c}/orders" for c in range(1, 9)]\n',
+            # right only while the planted customers are the newest ids, or all share one name
+            "newest_customer_ids": 'def edge_paths(engine):\n'
+                                   '    with engine.connect() as db:\n'
+                                   '        ids = [row[0] for row in db.execute(text("SELECT id FROM customers ORDER BY id DESC LIMIT 7"))]\n'
+                                   '    return [f"/customers/{c}/orders" for c in ids + [max(ids) + 1]]\n',
+            "planted_by_name": 'def edge_paths(engine):\n'
+                               '    with engine.connect() as db:\n'
+                               '        ids = [row[0] for row in db.execute(text("SELECT id FROM customers WHERE name = \'Edge Case\' ORDER BY id"))]\n'
+                               '        top = db.execute(text("SELECT max(id) FROM customers")).scalar()\n'
+                               '    return [f"/customers/{c}/orders" for c in ids[:7] + [top + 1]]\n',
             "every_customer": 'def edge_paths(engine):\n'
                               '    with engine.connect() as db:\n'
                               '        ids = [row[0] for row in db.execute(text("SELECT id FROM customers"))]\n'
@@ -310,6 +323,27 @@ if orders:
 for number, order in details.items():
     found.setdefault(number, {**order, "items": []})
 return list(found.values())
+'''),
+            # rank() numbers orders placed in the same second alike: a tie at the 5th shows 6 orders
+            "window_rank_instead_of_row_number": method(
+                WINDOW_ONE_STATEMENT.replace("row_number() OVER (ORDER BY created_at DESC, id DESC)",
+                                             "rank() OVER (ORDER BY created_at DESC)")
+                .replace("ORDER BY r.place, i.id", "ORDER BY r.created_at DESC, r.id DESC, i.id")),
+            # one instance serves every thread: another request overwrites self.orders mid-way
+            "request_state_on_self": method(CHECK + '''
+self.orders = [dict(row) for row in db.execute(text(
+    "SELECT id, status, created_at, total_cents FROM orders WHERE customer_id = :id "
+    "ORDER BY created_at DESC, id DESC LIMIT :n"), {"id": customer_id, "n": capstone.ORDERS_SHOWN}).mappings()]
+self.by_id = {order["id"]: order for order in self.orders}
+for order in self.orders:
+    order["items"] = []
+if self.orders:
+    query = text("SELECT order_id, product_id, quantity, unit_price_cents FROM order_items "
+                 "WHERE order_id IN :ids ORDER BY order_id, id").bindparams(bindparam("ids", expanding=True))
+    for row in db.execute(query, {"ids": list(self.by_id)}).mappings():
+        self.by_id[row["order_id"]]["items"].append({"product_id": row["product_id"], "quantity": row["quantity"],
+                                                     "unit_price_cents": row["unit_price_cents"]})
+return self.orders
 '''),
             "items_sorted_by_product": method(IN_LIST.replace("ORDER BY order_id, id", "ORDER BY order_id, product_id")),
         },
