@@ -101,8 +101,23 @@ def route_of(path: str) -> str:
 
 
 class _Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """A thread per connection, and a count of the connections being answered (a graceful stop
+    waits for it to reach 0)."""
+
     daemon_threads = True
     request_queue_size = 256
+    active = 0
+    _counting = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._counting:
+            self.active += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        super().shutdown_request(request)
+        with self._counting:
+            self.active -= 1
 
 
 class App:
@@ -128,11 +143,19 @@ class App:
                                         name=f"capstone-{project.name}")
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 5.0) -> None:
+        """Stop gracefully, as a server does on SIGTERM: accept no new connection (the socket's
+        name goes first), answer every connection already made — including those still waiting
+        to be accepted — then stop. ``grace``: the most seconds to wait for them."""
         self.alive_at_stop = sorted(pid for pid in self.watching if _running(pid))
+        self.socket.unlink(missing_ok=True)
+        deadline = time.monotonic() + grace
+        quiet = 0
+        while quiet < 3 and time.monotonic() < deadline:  # idle three looks in a row, 20 ms apart
+            quiet = quiet + 1 if self._server.active == 0 else 0
+            time.sleep(0.02)
         self._server.shutdown()
         self._server.server_close()
-        self.socket.unlink(missing_ok=True)
 
     def request(self, method: str, path: str, body: dict | None = None,
                 timeout: float = 30.0) -> tuple[int, Any]:
