@@ -24,6 +24,15 @@ HEADERS = '''    add_header X-Content-Type-Options nosniff always;
 REAL_IP = '''    set_real_ip_from unix:;
     real_ip_header X-Forwarded-For;
 '''
+FINGERPRINT = '"\\.[0-9a-f]{8,}\\.[a-z0-9]+$"'
+# a fingerprint of any length: shop.abc.css and app.1.js come back immutable
+ANY_LENGTH_HEX = '"\\.[0-9a-f]+\\.[a-z0-9]+$"'
+# letters and digits, not hex: styles.override.css comes back immutable
+ALPHANUMERIC = '"\\.[0-9a-z]{8,}\\.[a-z0-9]+$"'
+# eight hex digits anywhere: badge-20260301.svg comes back immutable
+UNANCHORED = '"[0-9a-f]{8,}"'
+RATE_LIMIT_ZONE = "limit_req_zone $binary_remote_addr zone=edge:10m rate=200r/s;\n"
+RATE_LIMIT = "limit_req zone=edge burst=200 nodelay;\n{indent}limit_req_status 429;\n{indent}"
 
 EXERCISES = {
     "ex11-answer": Exercise(
@@ -56,6 +65,9 @@ server {
             "immutable_on_every_static_file": edge(
                 (FINGERPRINT_LOCATION, '        add_header Cache-Control "public, max-age=31536000, immutable";\n')),
             "fingerprint_regex_any_word": edge(('"\\.[0-9a-f]{8,}\\.[a-z0-9]+$"', '"\\.[a-z0-9]+\\.[a-z0-9]+$"')),
+            "fingerprint_regex_any_length_hex": edge((FINGERPRINT, ANY_LENGTH_HEX)),
+            "fingerprint_regex_alphanumeric": edge((FINGERPRINT, ALPHANUMERIC)),
+            "fingerprint_regex_unanchored": edge((FINGERPRINT, UNANCHORED)),
             "expires_max_without_immutable": edge(
                 ('add_header Cache-Control "public, max-age=31536000, immutable";', "expires max;")),
             "short_max_age": edge(("max-age=31536000", "max-age=3600")),
@@ -178,6 +190,19 @@ server {
                 ("    if ($scanner) {\n        return 429;\n    }\n", ""),
                 ("    location / {\n", "    location / {\n        if ($scanner) {\n            return 429;\n        }\n")),
             "no_dotfile_rule": hardened(("    location ~ /\\.(?!well-known/) {\n        return 404;\n    }\n", "")),
+            # only the dotfiles the lesson named: /static/.secret served, /.ssh/id_rsa reaches the app
+            "dotfile_rule_lists_names": hardened(
+                ("location ~ /\\.(?!well-known/) {", 'location ~ "/\\.(env|git|aws|htaccess)" {')),
+            # a rate limit on top of the blocklist: an ordinary client in a burst gets 429 too
+            "rate_limit_for_everyone": hardened(
+                ("geo $scanner {", RATE_LIMIT_ZONE + "geo $scanner {"),
+                ("    if ($scanner) {", "    " + RATE_LIMIT.format(indent="    ") + "if ($scanner) {")),
+            "rate_limit_on_the_app": hardened(
+                ("geo $scanner {", RATE_LIMIT_ZONE + "geo $scanner {"),
+                ("        proxy_pass http://unix:{app}:;",
+                 "        " + RATE_LIMIT.format(indent="        ") + "proxy_pass http://unix:{app}:;")),
+            "fingerprint_regex_any_length_hex": hardened((FINGERPRINT, ANY_LENGTH_HEX)),
+            "fingerprint_regex_unanchored": hardened((FINGERPRINT, UNANCHORED)),
         },
         alternatives={
             # map on $remote_addr (after realip), deny (403) for dotfiles, .well-known in its own location
