@@ -40,7 +40,7 @@ def stop(signum, frame):
 
 
 if not redis_answers():
-    print("app: cannot reach Redis at run/redis.sock: not starting", file=sys.stderr, flush=True)
+    print("app: Redis at run/redis.sock is not answering PONG: not starting", file=sys.stderr, flush=True)
     sys.exit(1)
 signal.signal(signal.SIGTERM, stop)
 print(f"app: serving (pid {os.getpid()})", flush=True)
@@ -50,16 +50,45 @@ while True:
 
 REDIS_CONF = 'port 0\nunixsocket run/redis.sock\nunixsocketperm 700\nsave ""\nappendonly no\n'
 
-# A redis-server that takes a while to become ready, first on PATH (as a slow disk or a big
-# dataset to load would make it): a fixed `sleep` in a start script is then too short.
-SLOW_REDIS = '#!/bin/sh\nsleep 1.5\nexec /usr/bin/redis-server "$@"\n'
+# A redis-server still loading its data, first on PATH: it accepts connections at once but
+# answers every command with -LOADING (as a real one does while it reads a big dataset from
+# disk) for LOADING_SECONDS (forever when negative), then becomes the real redis-server in the
+# same process (same pid). A socket that exists is then not a Redis that is ready.
+LOADING_REDIS = '''#!/usr/bin/env python3
+import os, socket, sys, time
+seconds = float(os.environ.get("LOADING_SECONDS", "1.5"))
+path = "run/redis.sock"
+if os.path.exists(path):
+    os.unlink(path)
+server = socket.socket(socket.AF_UNIX)
+server.bind(path)
+server.listen(16)
+server.settimeout(0.05)
+end = time.monotonic() + seconds
+while seconds < 0 or time.monotonic() < end:
+    try:
+        client, _ = server.accept()
+    except socket.timeout:
+        continue
+    try:
+        client.settimeout(1)
+        client.recv(1024)
+        client.sendall(b"-LOADING Redis is loading the dataset in memory\\r\\n")
+    except OSError:
+        pass
+    client.close()
+server.close()
+os.unlink(path)
+os.execv("/usr/bin/redis-server", ["redis-server", *sys.argv[1:]])
+'''
+
 
 # How not to start the stack (exercise 1 is how): the stop exercise's tests start the stack with
 # this, so that they grade your ON_STOP alone, whatever your START_STACK does.
 NAIVE_START = '''mkdir -p run
 redis-server redis.conf &
 echo $! > run/redis.pid
-until [ -S run/redis.sock ]; do sleep 0.05; done
+until [ "$(redis-cli -s run/redis.sock ping 2>/dev/null)" = PONG ]; do sleep 0.05; done
 python3 app.py &
 echo $! > run/app.pid
 echo "stack started"
@@ -69,12 +98,12 @@ wait
 
 def files(conf: str = REDIS_CONF, slow_redis: bool = False, run_is_a_file: bool = False,
           stop_seconds: float = 0.3) -> dict[str, str]:
-    """The folder a script runs in: app.py and redis.conf (and, for the hidden tests, a slow
-    redis-server in bin/, a file called ``run`` where the script wants a folder, or an app that
-    takes ``stop_seconds`` to save its work when stopped)."""
+    """The folder a script runs in: app.py and redis.conf (and, for the hidden tests, a Redis
+    still loading its data in bin/, a file called ``run`` where the script wants a folder, or an
+    app that takes ``stop_seconds`` to save its work when stopped)."""
     given = {"app.py": APP.replace("time.sleep(0.3)", f"time.sleep({stop_seconds:g})"), "redis.conf": conf}
     if slow_redis:
-        given["bin/redis-server"] = SLOW_REDIS
+        given["bin/redis-server"] = LOADING_REDIS
     if run_is_a_file:
         given["run"] = "not a folder\n"
     return given
@@ -84,8 +113,10 @@ def modes(slow_redis: bool = False) -> dict[str, int]:
     return {"bin/redis-server": 0o755} if slow_redis else {}
 
 
-def env(slow_redis: bool = False) -> dict[str, str]:
-    return {"PATH": "./bin:/usr/local/bin:/usr/bin:/bin"} if slow_redis else {}
+def env(slow_redis: bool = False, loading_seconds: float = 1.5) -> dict[str, str]:
+    """``loading_seconds`` < 0: a Redis that never finishes loading."""
+    return {"PATH": "./bin:/usr/local/bin:/usr/bin:/bin",
+            "LOADING_SECONDS": f"{loading_seconds:g}"} if slow_redis else {}
 
 
 def redis_pid(output: str) -> int | None:

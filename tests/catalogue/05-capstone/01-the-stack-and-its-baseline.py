@@ -56,6 +56,17 @@ EXERCISES = {
             "pid_of_the_script": start(redis_pid="$$"),
             "announces_before_ready": start(announce_early=True),
             "app_pid_from_pgrep": start(app_pid="echo $(pgrep -n redis-server) > run/app.pid"),
+            # found by an independent check of the student notebook
+            "waits_for_the_socket": start(wait='for attempt in $(seq 50); do\n'
+                                               '    [ -S run/redis.sock ] && break\n    sleep 0.1\ndone\n'
+                                               '[ -S run/redis.sock ] || { echo "no Redis" >&2; exit 1; }'),
+            "trusts_redis_cli_exit_code": start(wait='for attempt in $(seq 50); do\n'
+                                                     '    redis-cli -s run/redis.sock ping >/dev/null 2>&1 && break\n'
+                                                     '    sleep 0.1\ndone'),
+            "no_limit_while_redis_lives": start(wait='until [ "$(redis-cli -s run/redis.sock ping 2>/dev/null)" = PONG ]; do\n'
+                                                     '    kill -0 "$(cat run/redis.pid)" 2>/dev/null || { echo "redis exited" >&2; exit 1; }\n'
+                                                     '    sleep 0.1\ndone'),
+            "gives_up_on_stdout": start(wait=WAIT_FOR_PONG.replace(" >&2", "")),
         },
         alternatives={
             "timeout_and_grep": 'START_STACK = r"""\nset -euo pipefail\nmkdir -p run\n'
