@@ -85,14 +85,10 @@ os.execv("/usr/bin/redis-server", ["redis-server", *sys.argv[1:]])
 
 # How not to start the stack (exercise 1 is how): the stop exercise's tests start the stack with
 # this, so that they grade your ON_STOP alone, whatever your START_STACK does.
-NAIVE_START = '''mkdir -p run
-redis-server redis.conf &
-echo $! > run/redis.pid
-until [ "$(redis-cli -s run/redis.sock ping 2>/dev/null)" = PONG ]; do sleep 0.05; done
-python3 app.py &
-echo $! > run/app.pid
-echo "stack started"
-wait
+NAIVE_START = '''mkdir -p run; redis-server redis.conf & echo $! > run/redis.pid
+until [ -S run/redis.sock ]; do sleep 0.05; done  # exercise 1 says why this is not enough
+python3 app.py & echo $! > run/app.pid
+printf 'stack started\\n'; wait
 '''
 
 
