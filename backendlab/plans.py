@@ -247,7 +247,7 @@ def _explain(connection: sa.Connection, text: str, params: Any, driver_level: bo
 
 _SQLITE_ACCESS = re.compile(
     r"^(?P<verb>SCAN|SEARCH)\s+(?:TABLE\s+)?(?P<name>\S+)(?:\s+AS\s+(?P<alias>\S+))?"
-    r"(?:\s+USING\s+(?P<using>.*?))?(?:\s+\(~\d+ rows?\))?$")
+    r"(?:\s+USING\s+(?P<using>.*?))?(?:\s+\(~\d+ rows?\))?(?:\s+LEFT-JOIN)?$")  # 3.40: a LEFT JOIN's right side
 _SQLITE_INDEX_NAME = re.compile(r"INDEX\s+(?P<index>.+?)(?:\s+\(|$)")  # names may hold spaces
 
 _KEYWORDS = {"where", "join", "on", "left", "right", "inner", "outer", "cross", "natural", "full",
@@ -435,9 +435,13 @@ def _split_top_level(text: str) -> list[str]:
     return parts + [current]
 
 
-def _sqlite_index_sql(sql: str) -> tuple[list[str], str | None]:
-    """Key columns and WHERE clause from a CREATE INDEX statement."""
-    opening = re.search(r"\bON\s+\"?\w+\"?\s*\(", sql, re.IGNORECASE)
+def _sqlite_index_sql(sql: str) -> tuple[list[str], str | None] | None:
+    """Key columns and WHERE clause from a CREATE INDEX statement (comments allowed; any of
+    SQLite's ways to quote the table's name), or None when it cannot be read."""
+    sql = re.sub(r"--[^\n]*", " ", re.sub(r"/\*.*?\*/", " ", sql, flags=re.DOTALL))
+    opening = re.search(r"\bON\s+(?:\"[^\"]+\"|`[^`]+`|\[[^\]]+\]|[\w.]+)\s*\(", sql, re.IGNORECASE)
+    if opening is None:
+        return None
     depth, end = 1, opening.end()
     while depth:
         depth += (sql[end] == "(") - (sql[end] == ")")
@@ -455,9 +459,10 @@ def _sqlite_indexes(connection: sa.Connection) -> list[Index]:
                 f'PRAGMA index_list("{table}")'):
             sql = connection.exec_driver_sql(
                 "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).scalar()
-            if sql:
-                columns, where = _sqlite_index_sql(sql)
-            else:  # made by a UNIQUE or PRIMARY KEY constraint
+            parsed = _sqlite_index_sql(sql) if sql else None
+            if parsed:
+                columns, where = parsed
+            else:  # made by a UNIQUE or PRIMARY KEY constraint, or text we cannot read
                 columns = [row[2] for row in connection.exec_driver_sql(f'PRAGMA index_info("{name}")')]
                 where = None
             found.append(Index(name, table.lower(), tuple(_normal(c) for c in columns), bool(unique),

@@ -336,3 +336,20 @@ def test_check_plan_shows_the_plan_it_rejects(shop: sa.Engine) -> None:
                               "(the index should deliver them in order).\nQuery plan (")
     assert message.endswith("\nHint: an index on (customer_id, created_at).")
     plans.check_plan(p, what="the latest orders", full_scan=True, sort=True, index_only=False)
+
+
+def test_sqlite_reads_index_text_with_comments_and_left_joins(tmp_path):
+    """A CREATE INDEX with SQL comments or a quoted table is read (it crashed the index list),
+    and the right side of a LEFT JOIN read whole counts as a full scan (SQLite 3.40 appends
+    LEFT-JOIN to that step)."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    with engine.begin() as db:
+        db.execute(sa.text("CREATE TABLE a (id INTEGER PRIMARY KEY, k INTEGER)"))
+        db.execute(sa.text("CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER)"))
+        db.execute(sa.text("CREATE INDEX a_k ON a -- the key\n (k)"))
+        db.execute(sa.text("CREATE INDEX b_a ON `b` /* why */ (a_id)"))
+    assert {(i.name, i.columns) for i in plans.indexes(engine)} >= {("a_k", ("k",)), ("b_a", ("a_id",))}
+    with engine.begin() as db:
+        db.execute(sa.text("DROP INDEX b_a"))
+    scanned = plans.plan(engine, "SELECT a.id, b.id FROM a LEFT JOIN b ON b.a_id = a.id WHERE a.k = 1")
+    assert scanned.full_scans() == ["b"]
