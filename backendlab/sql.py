@@ -88,7 +88,7 @@ def _sqlite_copy(name: str, dataset: str | None, scale: str) -> Engine:
         # reading its old file instead of seeing a half-copied one.
         os.replace(temporary, target)
         if grading_suffix():  # a grading kernel's copy is of no use once the kernel exits
-            atexit.register(target.unlink, missing_ok=True)
+            atexit.register(_remove_copy, target)
         engine = sa.create_engine(f"sqlite:///{target}")
         if grading_suffix():
             sa.event.listen(engine, "connect", _without_fsync)
@@ -141,6 +141,13 @@ def _reconnect_after_schema_change(dbapi_connection, record, proxy) -> None:
     if known is not None and known != current:
         raise sa.exc.DisconnectionError("the schema changed: reconnect for fresh plans")
     record.info["schema_version"] = current
+
+
+def _remove_copy(target: Path) -> None:
+    """A grading kernel's copy and its lock file, at exit (the locks piled up in the
+    workspaces folder, one per graded notebook)."""
+    target.unlink(missing_ok=True)
+    target.with_name(target.name + ".lock").unlink(missing_ok=True)
 
 
 def _mark_in_use(target: Path) -> int:
