@@ -134,6 +134,16 @@ def load_settings(environ, folder):
                 'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")',
                 'raise ValueError(f"{secret_file} has mode {mode:o}; it holds {secret_file.read_text()!r}")'),
             "checks_only_other_read": SETTINGS.replace("if mode & 0o077:", "if mode & 0o004:"),
+            # found by an independent check of the student notebook
+            "compares_modes_as_numbers": SETTINGS.replace("if mode & 0o077:", "if mode > 0o600:"),
+            "checks_only_read_bits": SETTINGS.replace("if mode & 0o077:", "if mode & 0o044:"),
+            "secret_in_the_chained_exception": SETTINGS.replace(
+                'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")',
+                'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it") '
+                'from ValueError(f"refused secret {secret_file.read_text()!r}")'),
+            "part_of_the_secret_in_the_message": SETTINGS.replace(
+                'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")',
+                'raise ValueError(f"{secret_file} (key {secret_file.read_text()[:6]}...) has mode {mode:o}")'),
             "empty_counts_as_set": SETTINGS.replace("value = environ.get(name) or default",
                                                     "value = environ.get(name, default)"),
             "keeps_the_line_ending": SETTINGS.replace('.rstrip("\\r\\n")', ""),
@@ -146,6 +156,10 @@ def load_settings(environ, folder):
                                                          'variable("SHOP_DATABASE_URL", "sqlite:///shop.db")'),
         },
         alternatives={
+            "mode_as_ls_shows_it": SETTINGS.replace(
+                'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")',
+                'import stat\n        raise ValueError(f"secret file {secret_file} is readable by others: '
+                '{stat.filemode(secret_file.stat().st_mode)}")'),
             "stat_module_and_try": '''
 import os
 import stat
