@@ -26,6 +26,11 @@ Endpoints (JSON)::
     PUT  /products/{id}/price           body {"price_cents": 1234}: the only write
     GET  /customers/{id}/orders         the customer's 5 latest orders, each with its items
     GET  /static/{file}                 files of ``project.static`` (the naive app serves them itself)
+
+The package: ``app`` (Naive, the threaded server), ``project`` (data, Redis, serve, replay),
+``traffic`` (the seeded workload, Report), and one module per notebook's tools: ``stack``
+(5.1's scripts), ``evidence`` (5.2), ``statements`` and ``edge_cases`` (5.3), ``stress`` (5.4),
+``deploys`` (5.6), ``reports`` (5.7: baseline.json, after.json).
 """
 
 from .app import ORDERS_SHOWN, ROUTES, App, Naive, Served, counting, route_of
