@@ -66,7 +66,8 @@ def show(rows: list[tuple[str, float, float, str]], before: Report, after: Repor
         print(f"{label:<16} {old:>10g} {new:>10g}   {change}")
     for name, report in (("before", before), ("after", after)):
         print(f"{name}: {report.name}, {report.requests} requests, load average "
-              f"{report.load_average:.1f} on {report.cpus} cores")
+              f"{report.load_average:.1f} on {report.cpus} cores, {report.kernel_cpu_seconds:.1f} s of "
+              "CPU in the kernel (app and clients)")
 
 
 def whole_shop(project: Project, code: type[Naive], indexes: list[str],

@@ -83,6 +83,7 @@ class Report:
     errors: list[str]
     load_average: float = 0.0   # the machine's 1-minute load average as the replay ended
     cpus: int = 1               # ...and its cores: a load above them means a busy machine
+    kernel_cpu_seconds: float = 0.0  # CPU this kernel used meanwhile: the app and its clients
 
     @property
     def requests_per_second(self) -> float:
@@ -115,7 +116,8 @@ class Report:
                 f"  statuses {dict(sorted(self.by_status.items()))}, {self.failed} failed, "
                 f"{len(self.stale_reads)} stale reads\n"
                 f"  SQL statements per request: {counts}\n"
-                f"  the machine: load average {self.load_average:.1f} on {self.cpus} cores"
+                f"  the machine: load average {self.load_average:.1f} on {self.cpus} cores; this kernel "
+                f"(the app and its clients) used {self.kernel_cpu_seconds:.1f} s of CPU"
                 f"{' (busy: other work slowed this replay)' if self.load_average > self.cpus else ''}")
 
     __repr__ = __str__
