@@ -29,10 +29,13 @@ def load_settings(environ, folder):
 
 EXERCISES = {
     "ex13-answer": Exercise(
+        # the visible test's own config, CONFIG, in place of the one it is given
         hardcoded='''
 def deploy(project, site, config, old, new_code):
     new = project.start(new_code)
     site.apply(CONFIG, app=new.socket)
+    web.wait_until(lambda: not site.worker_pids(finishing=True), timeout=30)
+    old.stop()
     return new
 ''',
         mistakes={
