@@ -67,7 +67,7 @@ def grading_kernel_environment(tag: str) -> Iterator[dict[str, str]]:
     """What a sandboxed kernel gets (its role's URL, its broker's socket), as while grading;
     the kernel ends (nbgrader removes its private folder) when the block ends."""
     private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
-    environment = grading_kernel.start_database_broker(private, tag).environment
+    environment = grading_kernel._postgres_for_kernel(private, tag, [])
     try:
         yield environment
     finally:
@@ -342,7 +342,7 @@ def test_a_url_that_may_not_create_roles_is_explained(server: str, monkeypatch: 
         url = url.difference_update_query(["passfile"])
         monkeypatch.setenv("BACKENDLAB_DATABASE_URL", url.render_as_string(hide_password=False))
         with pytest.raises(CourseError, match="not a superuser"):
-            grading_kernel.start_database_broker(tmp_path, "plain1")
+            grading_kernel._postgres_for_kernel(tmp_path, "plain1", [])
     finally:
         with superuser() as admin:
             admin.execute("REVOKE ALL ON DATABASE postgres FROM plain_teacher")
@@ -408,8 +408,7 @@ def test_an_answer_in_the_grading_sandbox_cannot_change_another_copy(
                 patch.delenv(sql.BROKER_VARIABLE, raising=False)
                 command = grading_kernel.sandbox_command(
                     [sys.executable, "-c", ATTACK], cwd=notebook_folder, private=private,
-                    course=course, data=data_dir(), tag="mallory1", cgroup=None,
-                    database=grading_kernel.start_database_broker(private, "mallory1"))
+                    course=course, data=data_dir(), tag="mallory1", cgroup=None)
             done = subprocess.run(command, capture_output=True, text=True, timeout=120)
         finally:
             shutil.rmtree(private, ignore_errors=True)

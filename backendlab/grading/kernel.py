@@ -42,7 +42,6 @@ import select
 import socket
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -152,10 +151,9 @@ def _postgres_sockets() -> list[Path]:
     return sockets
 
 
-def _reach_postgres(private: Path) -> tuple[Path | None, list[str]]:
-    """Make PostgreSQL's unix sockets reachable in the sandbox: the folder the kernel must
-    find them in when it is not their own (None: nothing to change), and the bwrap
-    arguments that bind them.
+def _reach_postgres(private: Path, arguments: list[str]) -> Path | None:
+    """Make PostgreSQL's unix sockets reachable in the sandbox; return the folder the kernel
+    must find them in when it is not their own (None: nothing to change).
 
     As root the sockets sit in a folder only the ``postgres`` user may enter, which root in
     the sandbox's user namespace may not: the sockets are hard-linked into the kernel's
@@ -163,16 +161,17 @@ def _reach_postgres(private: Path) -> tuple[Path | None, list[str]]:
     (a user's own runtime folder) they are bound read-only where they are."""
     sockets = _postgres_sockets()
     if not sockets:
-        return None, []
+        return None
     linked = private / "pg"
     linked.mkdir(exist_ok=True)
     try:
         for socket_path in sockets:
             os.link(socket_path, linked / socket_path.name)
     except OSError:  # another file system: bind them where they are
-        return None, [argument for socket_path in sockets
-                      for argument in ("--ro-bind", str(socket_path), str(socket_path))]
-    return linked, []
+        for socket_path in sockets:
+            arguments += ["--ro-bind", str(socket_path), str(socket_path)]
+        return None
+    return linked
 
 
 BROKER_SOCKET = "database-broker.sock"
@@ -274,27 +273,18 @@ def _release_brokers() -> None:
         broker.release()
 
 
-@dataclass(frozen=True)
-class KernelDatabase:
-    """What a sandboxed kernel needs for PostgreSQL (:func:`start_database_broker`)."""
-
-    environment: dict[str, str]  # its own role's URL and its broker's socket
-    arguments: list[str]  # bwrap arguments that bind the server's sockets in (maybe none)
-
-
-def start_database_broker(private: Path, tag: str) -> KernelDatabase | None:
-    """When ``BACKENDLAB_DATABASE_URL`` is set: make the kernel its role, start its
-    :class:`DatabaseBroker` in ``private`` (both go when that folder does), and make the
-    server's sockets reachable. None without a PostgreSQL: the kernel then uses SQLite."""
-    from .. import sql  # noqa: PLC0415 - the grader's process only
-
-    url = os.environ.get(sql.URL_VARIABLE, "")
+def _postgres_for_kernel(private: Path, tag: str, arguments: list[str]) -> dict[str, str]:
+    """The environment a kernel needs for PostgreSQL, when ``BACKENDLAB_DATABASE_URL`` is set:
+    its own role's URL and its broker's socket (never the grader's URL)."""
+    url = os.environ.get("BACKENDLAB_DATABASE_URL", "")
     if not url:
-        return None
-    sockets, arguments = _reach_postgres(private)
+        return {}
+    from .. import sql  # noqa: PLC0415
+
+    sockets = _reach_postgres(private, arguments)
     broker = DatabaseBroker(url, private, tag)
-    return KernelDatabase({sql.URL_VARIABLE: broker.kernel_url(sockets),
-                           sql.BROKER_VARIABLE: str(broker.socket_path)}, arguments)
+    return {"BACKENDLAB_DATABASE_URL": broker.kernel_url(sockets),
+            sql.BROKER_VARIABLE: str(broker.socket_path)}
 
 
 def needs_network() -> str:
@@ -364,7 +354,7 @@ def _probe() -> str:
     try:
         command = sandbox_command(["true"], cwd=private, private=private, course=Path.cwd(),
                                   data=data_dir(), tag="probe", cgroup=None,
-                                  bwrap=shutil.which("bwrap") or "bwrap")
+                                  bwrap=shutil.which("bwrap") or "bwrap", postgres=False)
         done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=30, check=False)
         if done.returncode != 0:
@@ -380,14 +370,14 @@ def _probe() -> str:
 
 def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path, data: Path,
                     tag: str, cgroup: Path | None, bwrap: str = "bwrap",
-                    database: KernelDatabase | None = None) -> list[str]:
+                    postgres: bool = True) -> list[str]:
     """The command that runs ``kernel`` (its argv) confined as the module docstring says.
 
     ``private`` is the kernel's own folder outside (connection file, ZMQ sockets), ``course``
     the course folder, ``data`` the data folder (datasets, working copies), ``tag`` a short
-    id unique to this kernel, ``cgroup`` its pids cgroup (or None), ``database`` what
-    :func:`start_database_broker` gave for it (None: the kernel gets no database URL at
-    all, so it uses SQLite). Only builds the command: it starts and changes nothing."""
+    id unique to this kernel, ``cgroup`` its pids cgroup (or None). With ``postgres`` (and
+    ``BACKENDLAB_DATABASE_URL`` set) it also makes the kernel's role and starts its
+    :class:`DatabaseBroker`; without, the kernel gets no database URL at all."""
     tmp_bytes = _setting(TMP_MB_VARIABLE, 512) * 1024**2
     workspace_bytes = _setting(WORKSPACE_MB_VARIABLE, 2048) * 1024**2
     home = "/tmp/home"
@@ -413,8 +403,7 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
     if datasets.is_dir():
         arguments += ["--ro-bind", str(datasets), str(datasets)]
     arguments += ["--size", str(workspace_bytes), "--tmpfs", str(data / "workspaces")]
-    if database is not None:
-        arguments += database.arguments
+    database = _postgres_for_kernel(private, tag, arguments) if postgres else {}
     if _ancestors_or_self(cwd.resolve(), [course.resolve()]):  # never the whole course folder
         cwd = Path(home)
     else:
@@ -425,13 +414,9 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
               if name in KEPT_VARIABLES or name.startswith(KEPT_PREFIXES)}
     # The grader's database URL is the superuser's; its Redis is shared by every kernel (and
     # a TCP one would need the network): never passed on.
-    from .. import sql  # noqa: PLC0415 - the grader's process only
-    from ..services import redis_server  # noqa: PLC0415
-
-    for name in (sql.URL_VARIABLE, sql.BROKER_VARIABLE, redis_server.URL_VARIABLE):
+    for name in ("BACKENDLAB_DATABASE_URL", "BACKENDLAB_DATABASE_BROKER", "BACKENDLAB_REDIS_URL"):
         passed.pop(name, None)
-    if database is not None:
-        passed.update(database.environment)
+    passed.update(database)
     environment = {**passed, "HOME": home, "TMPDIR": "/tmp", "BACKENDLAB_DATA_DIR": str(data),
                    "BACKENDLAB_RUNTIME_DIR": "/tmp/backendlab-runtime", SANDBOX_VARIABLE: "bwrap",
                    KERNEL_TAG_VARIABLE: tag, "IPYTHONDIR": f"{home}/.ipython",

@@ -128,12 +128,9 @@ class SandboxedKernelManager(AsyncKernelManager):
         # nbgrader runs in the course folder, and grades in <course>/autograded/<student>/<unit>
         course = next((folder for folder in cwd.parents
                        if (folder / "nbgrader_config.py").exists()), Path(os.getcwd()))
-        # its PostgreSQL role and broker (with BACKENDLAB_DATABASE_URL), gone with _private
-        database = grading_kernel.start_database_broker(self._private, tag)
         command = grading_kernel.sandbox_command(
             kernel, cwd=cwd, private=self._private, course=course, data=data_dir(),
-            tag=tag, cgroup=self._cgroup, bwrap=shutil.which("bwrap") or "bwrap",
-            database=database)
+            tag=tag, cgroup=self._cgroup, bwrap=shutil.which("bwrap") or "bwrap")
         return command, kw
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
