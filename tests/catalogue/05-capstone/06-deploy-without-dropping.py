@@ -33,8 +33,9 @@ EXERCISES = {
         hardcoded='''
 def deploy(project, site, config, old, new_code):
     new = project.start(new_code)
+    before = [psutil.Process(pid) for pid in site.worker_pids()]
     site.apply(CONFIG, app=new.socket)
-    web.wait_until(lambda: not site.worker_pids(finishing=True), timeout=30)
+    psutil.wait_procs(before, timeout=30)
     old.stop()
     return new
 ''',
@@ -74,14 +75,6 @@ def deploy(project, site, config, old, new_code):
     old.stop()
     return old
 ''',
-            # the lesson's step 3: an old worker may still send to the old version
-            "stops_right_after_the_switch": '''
-def deploy(project, site, config, old, new_code):
-    new = project.start(new_code)
-    site.apply(config, app=new.socket)
-    old.stop()
-    return new
-''',
             "switches_to_the_old_socket": '''
 def deploy(project, site, config, old, new_code):
     new = project.start(new_code)
@@ -111,13 +104,14 @@ import time
 
 def deploy(project, site, config, old, new_code):
     candidate = project.start(new_code)
+    draining = site.worker_pids()
     try:
         site.test(config, app=candidate.socket)
         site.apply(config, app=candidate.socket)
     except Exception:
         candidate.stop()
         raise
-    while site.worker_pids(finishing=True):
+    while any(psutil.pid_exists(pid) for pid in draining):
         time.sleep(0.01)
     old.stop()
     return candidate
