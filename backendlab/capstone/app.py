@@ -128,10 +128,6 @@ class App:
         self.project = project
         self.code = code
         self.socket = socket
-        # Processes a check asks about when this app stops (a deploy's test puts nginx's old
-        # workers here: the old version must outlive every worker that may still send to it).
-        self.watching: set[int] = set()
-        self.alive_at_stop: list[int] | None = None
         self.served: list[Served] = []
         self.errors: list[str] = []
         self._lock = threading.Lock()
@@ -147,7 +143,6 @@ class App:
         """Stop gracefully, as a server does on SIGTERM: accept no new connection (the socket's
         name goes first), answer every connection already made — including those still waiting
         to be accepted — then stop. ``grace``: the most seconds to wait for them."""
-        self.alive_at_stop = sorted(pid for pid in self.watching if _running(pid))
         self.socket.unlink(missing_ok=True)
         deadline = time.monotonic() + grace
         quiet = 0
@@ -181,16 +176,6 @@ class App:
 
     def __repr__(self) -> str:
         return f"<capstone app {type(self.code).__name__} on {self.socket}>"
-
-
-def _running(pid: int) -> bool:
-    """Is ``pid`` a live process (not a zombie waiting for its parent)?"""
-    import psutil  # noqa: PLC0415 - only a deploy's check asks
-
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
 
 
 def request(socket: Path, method: str, path: str, body: dict | None = None,
