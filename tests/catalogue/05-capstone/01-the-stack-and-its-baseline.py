@@ -143,8 +143,23 @@ on_signal() {
 trap on_signal SIGTERM SIGINT
 """
 ''',
-            "one_trap_line": 'ON_STOP = r"""\ntrap \'a=$(<run/app.pid); r=$(<run/redis.pid); kill $a; wait $a; '
-                             'kill $r; wait $r; rm run/app.pid run/redis.pid; echo "stack stopped"; exit 0\' INT TERM\n"""\n',
+            "a_function_per_service": '''ON_STOP = r"""
+stop_service() {
+    local pid
+    pid=$(cat "run/$1.pid")
+    kill "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    rm -f "run/$1.pid"
+}
+shutdown_stack() {
+    stop_service app
+    stop_service redis
+    echo "stack stopped"
+    exit 0
+}
+trap shutdown_stack TERM INT
+"""
+''',
         },
     ),
 }
