@@ -390,12 +390,34 @@ def create_kernel_role(admin: psycopg.Connection, tag: str) -> tuple[str, str]:
         raise ValueError(f"not a kernel tag: {tag!r}")
     _check_grading_server(admin)
     lock_down(admin)
+    drop_orphaned_kernel_roles(admin)
     role, password = KERNEL_ROLE_PREFIX + tag, secrets.token_urlsafe(24)
     admin.execute(pgsql.SQL(
         "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
         "CONNECTION LIMIT {} PASSWORD {}").format(
             pgsql.Identifier(role), pgsql.Literal(KERNEL_CONNECTIONS), pgsql.Literal(password)))
+    admin.execute(pgsql.SQL("COMMENT ON ROLE {} IS {}").format(
+        pgsql.Identifier(role), pgsql.Literal(f"{GRADER_COMMENT}{os.getpid()}")))
     return role, password
+
+
+GRADER_COMMENT = "made by the backendlab grader with pid "
+
+
+def drop_orphaned_kernel_roles(admin: psycopg.Connection) -> None:
+    """Drop the kernel roles (and their copies) of grading processes that are gone.
+
+    A grading process drops its kernels' roles as they end and at exit; one that was killed
+    (out of memory, a timeout, Ctrl-C twice) cannot. Each role names its grader's pid, so
+    roles of another grading run still going are left alone."""
+    rows = admin.execute(
+        "SELECT rolname, shobj_description(oid, 'pg_authid') FROM pg_roles "
+        "WHERE starts_with(rolname, %s)", [KERNEL_ROLE_PREFIX]).fetchall()
+    for role, comment in rows:
+        pid = (comment or "").removeprefix(GRADER_COMMENT)
+        if pid.isdigit() and Path(f"/proc/{pid}").exists():
+            continue
+        drop_kernel_role(admin, role)
 
 
 def drop_kernel_role(admin: psycopg.Connection, role: str) -> None:

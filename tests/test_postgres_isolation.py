@@ -279,6 +279,27 @@ def test_a_kernels_copies_and_role_go_when_it_ends(server: str,
     assert left == [] and not role_exists("backendlab_kernel_ends1")
 
 
+def test_the_roles_of_a_grading_process_that_was_killed_go_with_the_next_kernel(
+        server: str) -> None:
+    """A killed grader cannot drop its kernels' roles: the next one drops those whose grader
+    is gone, and leaves a living grader's alone."""
+    with superuser() as admin:
+        gone, alive = sql.create_kernel_role(admin, "killed1")[0], sql.create_kernel_role(admin, "alive1")[0]
+        dead_pid = _a_dead_pid()
+        admin.execute(f"COMMENT ON ROLE {gone} IS '{sql.GRADER_COMMENT}{dead_pid}'")
+        sql.create_kernel_role(admin, "next1")
+    assert not role_exists(gone) and role_exists(alive)
+    with superuser() as admin:
+        for role in (alive, "backendlab_kernel_next1"):
+            sql.drop_kernel_role(admin, role)
+
+
+def _a_dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
 def test_a_broker_that_cannot_listen_leaves_no_role(server: str, tmp_path: Path) -> None:
     with pytest.raises(OSError):
         grading_kernel.DatabaseBroker(server, tmp_path / "gone", "nolisten1")

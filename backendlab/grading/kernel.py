@@ -253,11 +253,13 @@ class DatabaseBroker(threading.Thread):
         the next notebook must go on)."""
         from .. import sql  # noqa: PLC0415
 
+        # It stays in _BROKERS until the role is gone: the exit handler, finding it there,
+        # waits on the lock for a release the broker's own thread has begun (a daemon thread
+        # is killed at exit, and a role dropped half-way was left behind).
         with self._released:
             if self not in _BROKERS:
                 return
             self._done = True
-            _BROKERS.discard(self)
             self._listener.close()
             try:
                 with sql._admin_connection(self.server) as admin:
@@ -265,6 +267,8 @@ class DatabaseBroker(threading.Thread):
             except Exception as error:  # noqa: BLE001
                 print(f"backendlab: could not drop PostgreSQL role {self.role}: {error}",
                       file=sys.stderr)
+            finally:
+                _BROKERS.discard(self)
 
 
 @atexit.register
