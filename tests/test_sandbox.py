@@ -471,6 +471,9 @@ PROBE = textwrap.dedent("""
     attempt("gradebook-write", lambda: open(os.path.join(sys.argv[1], "gradebook.db"), "w").write("x"))
     attempt("notebook", lambda: open("notebook.ipynb").read())
     attempt("write-cwd", lambda: open("new.txt", "w").write("x"))
+    attempt("overwrite-notebook", lambda: open("notebook.ipynb", "w").write("x"))
+    attempt("replace-notebook", lambda: (open("n.tmp", "w").write("[]"), os.replace("n.tmp", "notebook.ipynb"),
+                                         open("notebook.ipynb").read())[-1])
     attempt("write-tmp", lambda: open("/tmp/new.txt", "w").write("x"))
     attempt("write-home", lambda: open(os.path.expanduser("~/new.txt"), "w").write("x"))
     attempt("network", lambda: socket.create_connection(("127.0.0.1", int(sys.argv[2])), 2) and "connected")
@@ -512,7 +515,8 @@ def course(tmp_path: Path) -> Path:
 def test_a_grading_kernel_sees_only_its_notebooks_folder(bwrap: None, course: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """No course folder, no solutions, no gradebook, no network, no parent to signal, no
-    secrets from the grader's environment; its notebook read-only; its own /tmp and HOME."""
+    secrets from the grader's environment; its notebook read-only, and what it writes beside
+    it kept in the sandbox; its own /tmp and HOME."""
     import json  # noqa: PLC0415
     import socket  # noqa: PLC0415
 
@@ -526,7 +530,9 @@ def test_a_grading_kernel_sees_only_its_notebooks_folder(bwrap: None, course: Pa
     assert seen["course"] == ["autograded"]  # only the path down to its own folder
     assert seen["source"] == seen["gradebook"] == "FileNotFoundError"
     assert seen["notebook"] == "{}"
-    assert seen["write-cwd"] == "OSError"  # read-only file system
+    assert seen["write-cwd"] == 1  # a notebook may save a file beside itself (5.1's baseline)
+    assert seen["overwrite-notebook"] == "OSError"  # read-only file system
+    assert seen["replace-notebook"] == "[]"  # replaced in the sandbox only
     assert seen["write-tmp"] == seen["write-home"] == 1
     assert seen["network"] != "connected"
     assert seen["parent"] == 1  # the sandbox's own init: nbgrader is not visible
@@ -534,6 +540,7 @@ def test_a_grading_kernel_sees_only_its_notebooks_folder(bwrap: None, course: Pa
     assert "root:" not in seen["shadow"]  # password hashes hidden (root could read them)
     assert (course / "gradebook.db").read_text() == "grades"
     assert not (course / "autograded" / "alice" / "unit" / "new.txt").exists()
+    assert (course / "autograded" / "alice" / "unit" / "notebook.ipynb").read_text() == "{}"
 
 
 def test_the_python_folders_never_include_the_course(course: Path) -> None:

@@ -10,7 +10,8 @@ kernel sees:
 
 - the system (``/usr``, ``/etc``, …) and the Python environment, read-only;
 - of the course folder only the ``backendlab`` package (read-only) and its own notebook's
-  folder (read-only, its working directory): no ``source/``, no ``gradebook.db``, no
+  folder (its working directory: files read-only, anything written kept in memory, never in
+  the real folder, :func:`_notebook_folder`): no ``source/``, no ``gradebook.db``, no
   ``submitted/``, ``autograded/`` or ``feedback/`` of anybody;
 - the course datasets (``<data folder>/datasets``) read-only, and a private, size-limited
   folder for its working copies (``<data folder>/workspaces``);
@@ -372,6 +373,26 @@ def _probe() -> str:
         shutil.rmtree(private, ignore_errors=True)
 
 
+SUBMISSION_FOLDER = "/tmp/.submission"  # the notebook's real folder, read-only, inside
+MOST_ENTRIES_LINKED = 200
+
+
+def _notebook_folder(cwd: Path, size: int) -> list[str]:
+    """The notebook's folder as the kernel sees it: writable (a notebook may save a file beside
+    itself, as the capstone's ``baseline.json``), yet nothing written reaches the real folder
+    (where nbgrader keeps this student's graded notebooks). An in-memory folder at the same
+    path holds a link to each file of the real one, which is bound read-only elsewhere: the
+    kernel reads every file, and replacing one (write a new file, rename it over the link)
+    only replaces the link. A folder with very many entries is bound read-only as it is."""
+    entries = sorted(path.name for path in cwd.iterdir())
+    if len(entries) > MOST_ENTRIES_LINKED:
+        return ["--ro-bind", str(cwd), str(cwd)]
+    arguments = ["--ro-bind", str(cwd), SUBMISSION_FOLDER, "--size", str(size), "--tmpfs", str(cwd)]
+    for name in entries:
+        arguments += ["--symlink", f"{SUBMISSION_FOLDER}/{name}", str(cwd / name)]
+    return arguments
+
+
 def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path, data: Path,
                     tag: str, cgroup: Path | None, bwrap: str = "bwrap",
                     postgres: bool = True) -> list[str]:
@@ -411,7 +432,7 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
     if _ancestors_or_self(cwd.resolve(), [course.resolve()]):  # never the whole course folder
         cwd = Path(home)
     else:
-        arguments += ["--ro-bind", str(cwd), str(cwd)]
+        arguments += _notebook_folder(cwd, tmp_bytes)
     arguments += ["--bind", str(private), str(private), "--chdir", str(cwd),
                   "--remount-ro", "/"]  # the folders bwrap made to hold the binds: read-only
     passed = {name: value for name, value in os.environ.items()
