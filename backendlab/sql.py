@@ -341,7 +341,10 @@ def _build_template(admin: psycopg.Connection, server: sa.URL, template: str, sc
 
 BROKER_VARIABLE = "BACKENDLAB_DATABASE_BROKER"  # the broker's unix socket, inside the sandbox
 KERNEL_ROLE_PREFIX = "backendlab_kernel_"
-KERNEL_CONNECTIONS = 20  # per kernel role: one kernel cannot take every connection
+# Per kernel role: one kernel cannot take every connection, yet the capstone's checks hold a
+# few engines at once, one of them serving 8 clients (20 was too few: 500s "too many
+# connections for role" failed a correct answer).
+KERNEL_CONNECTIONS = 50
 
 
 def lock_down(admin: psycopg.Connection) -> None:

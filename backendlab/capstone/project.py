@@ -75,9 +75,11 @@ class Project:
         return app
 
     def stop(self) -> None:
-        """Stop every app this project serves."""
+        """Stop every app this project serves, and close the database connections kept
+        for them (the next request opens new ones)."""
         while self._apps:
             self._apps.pop().stop()
+        self.engine.dispose()
 
     def price(self, product_id: int) -> int | None:
         """The database's price for a product right now (the truth a cache must agree with)."""

@@ -98,6 +98,8 @@ def url(database: str = "postgres") -> str:
             f"&passfile={password_file()}")
 
 
+MAX_CONNECTIONS = 300
+
 # Only the unix socket (no TCP: listen_addresses is empty), and only with a password.
 HBA = ("# Written by backendlab: every role logs in with its password, the superuser too.\n"
        "local   all   all   scram-sha-256\n")
@@ -191,7 +193,9 @@ def ensure_running() -> str:
                                   f"{created.stdout}{created.stderr}",
                                   "read the message above; delete that folder to start over.")
         if not is_running():
-            options = f"-k {socket_dir()} -c listen_addresses=''"
+            # Grading gives each kernel a role with sql.KERNEL_CONNECTIONS connections, a few
+            # kernels at once: more than PostgreSQL's default 100.
+            options = f"-k {socket_dir()} -c listen_addresses='' -c max_connections={MAX_CONNECTIONS}"
             started = _run([str(pg_ctl), "start", "-w", "-t", "30", "-D", str(data),
                             "-l", str(log), "-o", options])
             if started.returncode != 0:
