@@ -171,6 +171,14 @@ class ResilientExecute(Execute):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
         super().__init__(*args, **kwargs)
 
+    def preprocess(self, nb, resources=None, km=None):
+        """A notebook with no code cell (a reflection: written answers, graded by hand) is not
+        executed: nothing in it would run, and a sandboxed kernel costs 1.5-2 s to start per
+        student. Its manual grades still reach the gradebook (SaveAutoGrades reads the cells)."""
+        if not any(cell.cell_type == "code" for cell in nb.cells):
+            return nb, resources
+        return super().preprocess(nb, resources, km)
+
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         try:
             return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
