@@ -133,6 +133,17 @@ class SandboxedKernelManager(AsyncKernelManager):
             tag=tag, cgroup=self._cgroup, bwrap=shutil.which("bwrap") or "bwrap")
         return command, kw
 
+    async def _async_shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        """A sandboxed kernel is killed, not asked to exit: everything it started or wrote
+        (servers, working copies, files beside the notebook) lives in its sandbox's namespaces
+        and in-memory folders, and goes with it; a polite shutdown only waited (0.5-0.7 s per
+        notebook on a busy machine) for its exit handlers to tidy up what goes anyway. Its
+        PostgreSQL copies and role are dropped by its broker once the private folder is gone,
+        as after a crash. An unsandboxed kernel is still asked: its servers would outlive it."""
+        await super()._async_shutdown_kernel(now=now or self._private is not None, restart=restart)
+
+    shutdown_kernel = _async_shutdown_kernel
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart)
         # jupyter_client calls this twice per shutdown: the second call finds nothing to do.
