@@ -1,31 +1,10 @@
 """5.6 Deploy without dropping a request: the deploy order, and settings from the environment."""
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
 
-SETTINGS = '''
-def load_settings(environ, folder):
-    def variable(name, default=None):
-        value = environ.get(name) or default
-        if value is None:
-            raise ValueError(f"{name} is not set: add it to the service's environment")
-        return value
-
-    workers = variable("SHOP_WORKERS", "2")
-    if not workers.isdigit() or not 1 <= int(workers) <= 64:
-        raise ValueError(f"SHOP_WORKERS must be a whole number from 1 to 64, not {workers!r}")
-    secret_file = Path(folder) / "secret_key"
-    if not secret_file.is_file():
-        raise ValueError(f"{secret_file} is missing")
-    mode = secret_file.stat().st_mode & 0o777
-    if mode & 0o077:
-        raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")
-    return {
-        "database_url": variable("SHOP_DATABASE_URL"),
-        "redis_socket": variable("SHOP_REDIS_SOCKET", "run/redis.sock"),
-        "workers": int(workers),
-        "secret_key": secret_file.read_text().rstrip("\\r\\n"),
-    }
-'''
+NOTEBOOK = "05-capstone/06-deploy-without-dropping.ipynb"
+# the mistakes are edits of the solution: they follow it, and fail loudly when what they change is gone
+SETTINGS = solution(NOTEBOOK, "ex14-answer")
 
 EXERCISES = {
     "ex13-answer": Exercise(
@@ -127,36 +106,38 @@ def load_settings(environ, folder):
             "workers": 4, "secret_key": "s3cr3t-example-not-real"}
 ''',
         mistakes={
-            "shows_the_secret_in_the_error": SETTINGS.replace(
-                'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")',
-                'raise ValueError(f"{secret_file} has mode {mode:o}; it holds {secret_file.read_text()!r}")'),
-            "checks_only_other_read": SETTINGS.replace("if mode & 0o077:", "if mode & 0o004:"),
+            "shows_the_secret_in_the_error": edit(
+                SETTINGS,
+                ('raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")', 'raise ValueError(f"{secret_file} has mode {mode:o}; it holds {secret_file.read_text()!r}")')),
+            "checks_only_other_read": edit(SETTINGS, ("if mode & 0o077:", "if mode & 0o004:")),
             # found by an independent check of the student notebook
-            "compares_modes_as_numbers": SETTINGS.replace("if mode & 0o077:", "if mode > 0o600:"),
-            "checks_only_read_bits": SETTINGS.replace("if mode & 0o077:", "if mode & 0o044:"),
-            "secret_in_the_chained_exception": SETTINGS.replace(
-                'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")',
-                'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it") '
-                'from ValueError(f"refused secret {secret_file.read_text()!r}")'),
-            "part_of_the_secret_in_the_message": SETTINGS.replace(
-                'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")',
-                'raise ValueError(f"{secret_file} (key {secret_file.read_text()[:6]}...) has mode {mode:o}")'),
-            "empty_counts_as_set": SETTINGS.replace("value = environ.get(name) or default",
-                                                    "value = environ.get(name, default)"),
-            "keeps_the_line_ending": SETTINGS.replace('.rstrip("\\r\\n")', ""),
-            "workers_without_range": SETTINGS.replace(" or not 1 <= int(workers) <= 64", ""),
-            "bare_int_conversion": SETTINGS.replace(
-                '    if not workers.isdigit() or not 1 <= int(workers) <= 64:\n'
-                '        raise ValueError(f"SHOP_WORKERS must be a whole number from 1 to 64, not {workers!r}")\n',
-                "    workers = str(max(1, min(64, int(workers))))\n"),
-            "default_for_the_database": SETTINGS.replace('variable("SHOP_DATABASE_URL")',
-                                                         'variable("SHOP_DATABASE_URL", "sqlite:///shop.db")'),
+            "compares_modes_as_numbers": edit(SETTINGS, ("if mode & 0o077:", "if mode > 0o600:")),
+            "checks_only_read_bits": edit(SETTINGS, ("if mode & 0o077:", "if mode & 0o044:")),
+            "secret_in_the_chained_exception": edit(
+                SETTINGS,
+                ('raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")', 'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it") '
+                'from ValueError(f"refused secret {secret_file.read_text()!r}")')),
+            "part_of_the_secret_in_the_message": edit(
+                SETTINGS,
+                ('raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")', 'raise ValueError(f"{secret_file} (key {secret_file.read_text()[:6]}...) has mode {mode:o}")')),
+            "empty_counts_as_set": edit(
+                SETTINGS,
+                ("value = environ.get(name) or default", "value = environ.get(name, default)")),
+            "keeps_the_line_ending": edit(SETTINGS, ('.rstrip("\\r\\n")', "")),
+            "workers_without_range": edit(SETTINGS, (" or not 1 <= int(workers) <= 64", "")),
+            "bare_int_conversion": edit(
+                SETTINGS,
+                ('    if not workers.isdigit() or not 1 <= int(workers) <= 64:\n'
+                '        raise ValueError(f"SHOP_WORKERS must be a whole number from 1 to 64, not {workers!r}")\n', "    workers = str(max(1, min(64, int(workers))))\n")),
+            "default_for_the_database": edit(
+                SETTINGS,
+                ('variable("SHOP_DATABASE_URL")', 'variable("SHOP_DATABASE_URL", "sqlite:///shop.db")')),
         },
         alternatives={
-            "mode_as_ls_shows_it": SETTINGS.replace(
-                'raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")',
-                'import stat\n        raise ValueError(f"secret file {secret_file} is readable by others: '
-                '{stat.filemode(secret_file.stat().st_mode)}")'),
+            "mode_as_ls_shows_it": edit(
+                SETTINGS,
+                ('raise ValueError(f"{secret_file} has mode {mode:o}: others can read it; chmod 600 it")', 'import stat\n        raise ValueError(f"secret file {secret_file} is readable by others: '
+                '{stat.filemode(secret_file.stat().st_mode)}")')),
             "stat_module_and_try": '''
 import os
 import stat

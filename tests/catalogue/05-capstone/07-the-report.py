@@ -1,17 +1,10 @@
 """5.7 The report: describing a change honestly."""
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
 
-SOLUTION_SHAPE = '''
-def describe_change(before, after, higher_is_better):
-    if after == before:
-        return "unchanged"
-    if before == 0 or after == 0:
-        return f"from {before:g} to {after:g}"
-    improved = (after > before) == higher_is_better
-    ratio = max(after, before) / min(after, before)
-    return f"x{ratio:.1f} {'better' if improved else 'worse'}"
-'''
+NOTEBOOK = "05-capstone/07-the-report.ipynb"
+# the mistakes are edits of the solution: they follow it, and fail loudly when what they change is gone
+SOLUTION = solution(NOTEBOOK, "ex15-answer")
 
 EXERCISES = {
     "ex15-answer": Exercise(
@@ -22,8 +15,9 @@ def describe_change(before, after, higher_is_better):
 ''',
         mistakes={
             # the lesson's trap "Direction": one ratio for every metric
-            "ignores_direction": SOLUTION_SHAPE.replace(
-                "improved = (after > before) == higher_is_better", "improved = after > before"),
+            "ignores_direction": edit(
+                SOLUTION,
+                ("improved = (after > before) == higher_is_better", "improved = after > before")),
             # the lesson's trap "Wrong way": a ratio below 1 still called "better"
             "ratio_below_one_called_better": '''
 def describe_change(before, after, higher_is_better):
@@ -35,11 +29,13 @@ def describe_change(before, after, higher_is_better):
     return f"x{ratio:.1f} better"
 ''',
             # the lesson's trap "Zero": a ratio with a zero side
-            "ratio_with_zero": SOLUTION_SHAPE.replace(
-                "    if before == 0 or after == 0:\n        return f\"from {before:g} to {after:g}\"\n", "").replace(
-                "ratio = max(after, before) / min(after, before)",
-                "ratio = (after / before if before else float('inf')) if higher_is_better else (before / after if after else 0.0)"),
-            "zero_only_on_the_after_side": SOLUTION_SHAPE.replace("if before == 0 or after == 0:", "if after == 0:"),
+            "ratio_with_zero": edit(
+                SOLUTION,
+                ("    if before == 0 or after == 0:\n        return f\"from {before:g} to {after:g}\"\n", ""),
+                ("ratio = max(after, before) / min(after, before)", "ratio = (after / before if before else float('inf')) if higher_is_better else (before / after if after else 0.0)")),
+            "zero_only_on_the_after_side": edit(
+                SOLUTION,
+                ("if before == 0 or after == 0:", "if after == 0:")),
             "zeros_before_equality": '''
 def describe_change(before, after, higher_is_better):
     if before == 0 or after == 0:
@@ -50,21 +46,26 @@ def describe_change(before, after, higher_is_better):
     ratio = max(after, before) / min(after, before)
     return f"x{ratio:.1f} {'better' if improved else 'worse'}"
 ''',
-            "forgets_unchanged": SOLUTION_SHAPE.replace(
-                '    if after == before:\n        return "unchanged"\n', ""),
-            "difference_not_ratio": SOLUTION_SHAPE.replace(
-                "ratio = max(after, before) / min(after, before)", "ratio = abs(after - before)"),
-            "plain_str_for_zero_sides": SOLUTION_SHAPE.replace(
-                'f"from {before:g} to {after:g}"', 'f"from {before} to {after}"'),
-            "whole_numbers_for_zero_sides": SOLUTION_SHAPE.replace(
-                'f"from {before:g} to {after:g}"', 'f"from {int(before)} to {int(after)}"'),
+            "forgets_unchanged": edit(
+                SOLUTION,
+                ('    if after == before:\n        return "unchanged"\n', "")),
+            "difference_not_ratio": edit(
+                SOLUTION,
+                ("ratio = max(after, before) / min(after, before)", "ratio = abs(after - before)")),
+            "plain_str_for_zero_sides": edit(
+                SOLUTION,
+                ('f"from {before:g} to {after:g}"', 'f"from {before} to {after}"')),
+            "whole_numbers_for_zero_sides": edit(
+                SOLUTION,
+                ('f"from {before:g} to {after:g}"', 'f"from {int(before)} to {int(after)}"')),
             # found by an independent check: a small change called "unchanged" hides its direction
-            "close_enough_is_unchanged": SOLUTION_SHAPE.replace(
-                "    if after == before:", "    import math\n    if math.isclose(after, before, rel_tol=0.05):"),
-            "unchanged_when_it_rounds_to_one": SOLUTION_SHAPE.replace(
-                "    return f\"x{ratio:.1f} {'better' if improved else 'worse'}\"",
-                "    if f\"{ratio:.1f}\" == \"1.0\":\n        return \"unchanged\"\n"
-                "    return f\"x{ratio:.1f} {'better' if improved else 'worse'}\""),
+            "close_enough_is_unchanged": edit(
+                SOLUTION,
+                ("    if after == before:", "    import math\n    if math.isclose(after, before, rel_tol=0.05):")),
+            "unchanged_when_it_rounds_to_one": edit(
+                SOLUTION,
+                ("    return f\"x{ratio:.1f} {'better' if improved else 'worse'}\"", "    if f\"{ratio:.1f}\" == \"1.0\":\n        return \"unchanged\"\n"
+                "    return f\"x{ratio:.1f} {'better' if improved else 'worse'}\"")),
         },
         alternatives={
             "branch_per_case": '''
