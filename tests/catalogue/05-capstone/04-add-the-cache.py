@@ -1,113 +1,63 @@
-"""Catalogue of 05-capstone/04-add-the-cache.ipynb: see tests/catalogue/__init__.py."""
+"""Catalogue of 05-capstone/04-add-the-cache.ipynb: see tests/catalogue/__init__.py.
 
-from tests.catalogue import Exercise
+A mistake that is the solution with one thing changed is written as that change
+(:func:`tests.catalogue.edit` of the solution), so it follows the solution; answers built
+another way are written out whole."""
 
-PRODUCT_8 = '''
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        cached = self.cache.get(key)
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-        return found
-'''
+from tests.catalogue import Exercise, edit, solution
+
+NOTEBOOK = "05-capstone/04-add-the-cache.ipynb"
+CACHE_ASIDE = solution(NOTEBOOK, "ex8-answer")
+NO_STAMPEDE = solution(NOTEBOOK, "ex9-answer")
+FAIL_OPEN = solution(NOTEBOOK, "ex10-answer")
+
+
+def method(answer: str, name: str) -> str:
+    """The text of one method of an answer's class, from its ``def`` to the next method's (or
+    the end), to replace it whole with :func:`edit`."""
+    start = answer.index(f"    def {name}(")
+    end = answer.find("\n    def ", start + 1)
+    return answer[start:] if end == -1 else answer[start:end + 1]
+
+
+# the commit the solutions make before invalidating: without it the cache is touched inside the
+# request's transaction, before the app commits
+COMMIT_8 = "        db.commit()                                   # every request sees the new price from now on...\n"
+COMMIT_10 = "        db.commit()\n"
+STORE = "self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)"
 
 EXERCISES = {
     "ex8-answer": Exercise(
         # the delete a learner copies from unit 3 into set_price: it runs inside the request's
         # transaction (before the app commits), which the visible replay cannot see
-        hardcoded='''
-class CacheAside(capstone.Naive):
-''' + PRODUCT_8 + '''
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        self.cache.delete(f"product:{product_id}")
-        return changed
-''',
+        hardcoded=edit(CACHE_ASIDE, (COMMIT_8, "")),
         mistakes={
             # delete first, then the UPDATE: a reader before the commit caches the old row
-            "del_before_update": '''
-class CacheAside(capstone.Naive):
-''' + PRODUCT_8 + '''
-    def set_price(self, db, product_id, price_cents):
+            "del_before_update": edit(CACHE_ASIDE, (method(CACHE_ASIDE, "set_price"), '''    def set_price(self, db, product_id, price_cents):
         self.cache.delete(f"product:{product_id}")
         return super().set_price(db, product_id, price_cents)
-''',
+''')),
             # no invalidation at all: stale until the TTL
-            "no_invalidation": '''
-class CacheAside(capstone.Naive):
-''' + PRODUCT_8 + '''
-    def set_price(self, db, product_id, price_cents):
+            "no_invalidation": edit(CACHE_ASIDE, (method(CACHE_ASIDE, "set_price"), '''    def set_price(self, db, product_id, price_cents):
         return super().set_price(db, product_id, price_cents)
-''',
+''')),
             # write-through of the new price before the commit: a failed commit leaves it cached
-            "set_before_commit": '''
-class CacheAside(capstone.Naive):
-''' + PRODUCT_8 + '''
-    def set_price(self, db, product_id, price_cents):
+            "set_before_commit": edit(CACHE_ASIDE, (method(CACHE_ASIDE, "set_price"), '''    def set_price(self, db, product_id, price_cents):
         changed = super().set_price(db, product_id, price_cents)
         if changed:
             page = super().product(db, product_id)
             self.cache.set(f"product:{product_id}", json.dumps(page), ex=PRODUCT_TTL)
         return changed
-''',
+''')),
             # no TTL: cached forever (a lost delete is never repaired)
-            "no_ttl": '''
-class CacheAside(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        cached = self.cache.get(key)
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        self.cache.set(key, json.dumps(found))
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        self.cache.delete(f"product:{product_id}")
-        return changed
-''',
+            "no_ttl": edit(CACHE_ASIDE, (", ex=PRODUCT_TTL", "")),
             # a missing product cached as null without a TTL: "not found" forever
-            "none_forever": '''
-class CacheAside(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        cached = self.cache.get(key)
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        if found is None:
+            "none_forever": edit(CACHE_ASIDE, ("        " + STORE, '''        if found is None:
             self.cache.set(key, "null")
         else:
-            self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        self.cache.delete(f"product:{product_id}")
-        return changed
-''',
+            ''' + STORE)),
             # one key for every product
-            "key_without_id": '''
-class CacheAside(capstone.Naive):
-    def product(self, db, product_id):
-        cached = self.cache.get("product")
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        self.cache.set("product", json.dumps(found), ex=PRODUCT_TTL)
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        self.cache.delete("product")
-        return changed
-''',
+            "key_without_id": edit(CACHE_ASIDE, ('f"product:{product_id}"', '"product"')),
             # a dict in the app instead of Redis: Redis is never hit (and other processes never see it)
             "python_dict_cache": '''
 class CacheAside(capstone.Naive):
@@ -127,60 +77,13 @@ class CacheAside(capstone.Naive):
         return changed
 ''',
             # an hour instead of at most PRODUCT_TTL
-            "ttl_too_long": '''
-class CacheAside(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        cached = self.cache.get(key)
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        self.cache.set(key, json.dumps(found), ex=3600)
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        self.cache.delete(f"product:{product_id}")
-        return changed
-''',
+            # an hour instead of at most PRODUCT_TTL
+            "ttl_too_long": edit(CACHE_ASIDE, ("ex=PRODUCT_TTL", "ex=3600")),
             # SET, then EXPIRE: a crash between the two leaves the value forever
-            "set_then_expire": '''
-class CacheAside(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        cached = self.cache.get(key)
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        self.cache.set(key, json.dumps(found))
-        self.cache.expire(key, PRODUCT_TTL)
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        self.cache.delete(f"product:{product_id}")
-        return changed
-''',
+            "set_then_expire": edit(CACHE_ASIDE, (STORE, '''self.cache.set(key, json.dumps(found))
+        self.cache.expire(key, PRODUCT_TTL)''')),
             # a hit returns the JSON text itself, not the product
-            "hit_not_decoded": '''
-class CacheAside(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        cached = self.cache.get(key)
-        if cached is not None:
-            return cached
-        found = super().product(db, product_id)
-        self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        self.cache.delete(f"product:{product_id}")
-        return changed
-''',
+            "hit_not_decoded": edit(CACHE_ASIDE, ("return json.loads(cached)", "return cached")),
         },
         alternatives={
             # unit 3.4's versioned keys: the version read first, bumped after the commit
@@ -316,40 +219,12 @@ class NoStampede(capstone.Naive):
 ''',
         mistakes={
             # plain cache-aside: every request in the crowd misses and queries
-            "no_lock": '''
-class NoStampede(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        cached = self.cache.get(key)
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-        return found
-''',
+            "no_lock": edit(CACHE_ASIDE, (method(CACHE_ASIDE, "set_price"), ""),
+                            ("class CacheAside", "class NoStampede"),
+                            ("Products from Redis when they are there; a price change invalidates its product.",
+                             "Products from Redis when they are there.")),
             # SET NX without PX: a holder that dies leaves the lock forever
-            "lock_without_expiry": '''
-class NoStampede(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        lock = key + ":lock"
-        while True:
-            cached = self.cache.get(key)
-            if cached is not None:
-                return json.loads(cached)
-            token = uuid.uuid4().hex
-            if self.cache.set(lock, token, nx=True):
-                try:
-                    cached = self.cache.get(key)
-                    if cached is not None:
-                        return json.loads(cached)
-                    found = super().product(db, product_id)
-                    self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-                    return found
-                finally:
-                    self.cache.eval(RELEASE_LOCK, 1, lock, token)
-            time.sleep(POLL_SECONDS)
-''',
+            "lock_without_expiry": edit(NO_STAMPEDE, ("nx=True, px=LOCK_MS", "nx=True")),
             # the release is not in a finally: an error in the database keeps the lock
             "lock_not_released_on_error": '''
 class NoStampede(capstone.Naive):
@@ -391,49 +266,17 @@ class NoStampede(capstone.Naive):
             time.sleep(POLL_SECONDS)
 ''',
             # a lock of 100 ms: it expires while the query runs, and the next request loads again
-            "lock_shorter_than_query": '''
-class NoStampede(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        lock = key + ":lock"
-        while True:
-            cached = self.cache.get(key)
-            if cached is not None:
-                return json.loads(cached)
-            token = uuid.uuid4().hex
-            if self.cache.set(lock, token, nx=True, px=100):
-                try:
-                    cached = self.cache.get(key)
+            # a lock of 100 ms: it expires while the query runs, and the next request loads again
+            "lock_shorter_than_query": edit(NO_STAMPEDE, ("px=LOCK_MS", "px=100")),
+            # waiters give up after five looks and query the database themselves
+            "waiters_give_up": edit(
+                NO_STAMPEDE, ("while True:", "for _ in range(5):"),
+                ('''                    cached = self.cache.get(key)          # filled while we waited for the lock?
                     if cached is not None:
                         return json.loads(cached)
-                    found = super().product(db, product_id)
-                    self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-                    return found
-                finally:
-                    self.cache.eval(RELEASE_LOCK, 1, lock, token)
-            time.sleep(POLL_SECONDS)
-''',
-            # waiters give up after five looks and query the database themselves
-            "waiters_give_up": '''
-class NoStampede(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        lock = key + ":lock"
-        for _ in range(5):
-            cached = self.cache.get(key)
-            if cached is not None:
-                return json.loads(cached)
-            token = uuid.uuid4().hex
-            if self.cache.set(lock, token, nx=True, px=LOCK_MS):
-                try:
-                    found = super().product(db, product_id)
-                    self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-                    return found
-                finally:
-                    self.cache.eval(RELEASE_LOCK, 1, lock, token)
-            time.sleep(POLL_SECONDS)
-        return super().product(db, product_id)
-''',
+''', ""),
+                ("            time.sleep(POLL_SECONDS)\n",
+                 "            time.sleep(POLL_SECONDS)\n        return super().product(db, product_id)\n")),
         },
         alternatives={
             # redis-py's own Lock (a token, released by Lua) as a context manager
@@ -513,138 +356,28 @@ class NoStampede(capstone.Naive):
     ),
     "ex10-answer": Exercise(
         # fails open, but deletes inside the transaction (before the app commits)
-        hardcoded='''
-class FailOpen(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        try:
-            cached = self.cache.get(key)
-        except redis.RedisError:
-            cached = None
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        try:
-            self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-        except redis.RedisError:
-            pass
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        try:
-            self.cache.delete(f"product:{product_id}")
-        except redis.RedisError:
-            pass
-        return changed
-''',
+        hardcoded=edit(FAIL_OPEN, (COMMIT_10, "")),
         mistakes={
             # a frozen Redis raises redis.TimeoutError, which is not a redis.ConnectionError
-            "only_connection_error": '''
-class FailOpen(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        try:
-            cached = self.cache.get(key)
-        except redis.ConnectionError:
-            cached = None
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        try:
-            self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-        except redis.ConnectionError:
-            pass
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        try:
-            self.cache.delete(f"product:{product_id}")
-        except redis.ConnectionError:
-            pass
-        return changed
-''',
+            "only_connection_error": edit(FAIL_OPEN, ("redis.RedisError", "redis.ConnectionError")),
             # Python's built-in ConnectionError and TimeoutError: redis-py raises neither
-            "builtin_exceptions": '''
-class FailOpen(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        try:
-            cached = self.cache.get(key)
-        except (ConnectionError, TimeoutError):
-            cached = None
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        try:
-            self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-        except (ConnectionError, TimeoutError):
-            pass
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        try:
-            self.cache.delete(f"product:{product_id}")
-        except (ConnectionError, TimeoutError):
-            pass
-        return changed
-''',
+            "builtin_exceptions": edit(FAIL_OPEN, ("redis.RedisError", "(ConnectionError, TimeoutError)")),
             # reads fail open, the write's delete does not: a price change answers 500
-            "unguarded_set_price": '''
-class FailOpen(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        try:
-            cached = self.cache.get(key)
-        except redis.RedisError:
-            cached = None
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        try:
-            self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-        except redis.RedisError:
-            pass
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        self.cache.delete(f"product:{product_id}")
-        return changed
-''',
-            # the lookup is guarded, storing the answer is not
-            "unguarded_store": '''
-class FailOpen(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        try:
-            cached = self.cache.get(key)
-        except redis.RedisError:
-            cached = None
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        try:
+            "unguarded_set_price": edit(FAIL_OPEN, ('''        try:
             self.cache.delete(f"product:{product_id}")
         except redis.RedisError:
-            pass
-        return changed
-''',
+            pass                                     # the write stands; see 'What that costs'
+''', '''        self.cache.delete(f"product:{product_id}")
+''')),
+            # the lookup is guarded, storing the answer is not
+            "unguarded_store": edit(FAIL_OPEN, ('''        try:
+            self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
+        except redis.RedisError:
+            pass                                     # not cached this time; the answer is right
+''', '''        self.cache.set(key, json.dumps(found), ex=PRODUCT_TTL)
+''')),
             # a Redis error answers "no such product" instead of asking the database
-            "error_means_missing": '''
-class FailOpen(capstone.Naive):
-    def product(self, db, product_id):
+            "error_means_missing": edit(FAIL_OPEN, (method(FAIL_OPEN, "product"), '''    def product(self, db, product_id):
         key = f"product:{product_id}"
         try:
             cached = self.cache.get(key)
@@ -656,15 +389,7 @@ class FailOpen(capstone.Naive):
         except redis.RedisError:
             return None
 
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        try:
-            self.cache.delete(f"product:{product_id}")
-        except redis.RedisError:
-            pass
-        return changed
-''',
+''')),
             # after one error the cache is switched off for good
             "breaker_never_closes": '''
 class FailOpen(capstone.Naive):
@@ -695,32 +420,8 @@ class FailOpen(capstone.Naive):
         return changed
 ''',
             # fails open, but caches forever
-            "no_ttl": '''
-class FailOpen(capstone.Naive):
-    def product(self, db, product_id):
-        key = f"product:{product_id}"
-        try:
-            cached = self.cache.get(key)
-        except redis.RedisError:
-            cached = None
-        if cached is not None:
-            return json.loads(cached)
-        found = super().product(db, product_id)
-        try:
-            self.cache.set(key, json.dumps(found))
-        except redis.RedisError:
-            pass
-        return found
-
-    def set_price(self, db, product_id, price_cents):
-        changed = super().set_price(db, product_id, price_cents)
-        db.commit()
-        try:
-            self.cache.delete(f"product:{product_id}")
-        except redis.RedisError:
-            pass
-        return changed
-''',
+            # fails open, but caches forever
+            "no_ttl": edit(FAIL_OPEN, (", ex=PRODUCT_TTL", "")),
         },
         alternatives={
             # one helper that turns any Redis failure into a default
