@@ -175,11 +175,11 @@ def _wrote(statements: list[str]) -> bool:
 
 
 @contextlib.contextmanager
-def reader_at_commit(app: App, path: str) -> Iterator[AtCommit]:
-    """Inside the block, when a request that wrote (an UPDATE) commits — after its UPDATE, before
-    COMMIT makes it visible — a real client GETs ``path`` through the app's socket, and the
-    commit waits for its answer: the competing reader of unit 3's stale-set race, at the worst
-    moment. Whatever order a write uses (delete, then commit; commit, then delete; a version
+def _at_first_write_commit(app: App,
+                           action: Callable[[Any, AtCommit], None]) -> Iterator[AtCommit]:
+    """Inside the block, ``action(connection, result)`` runs once: at the commit of the first
+    request that wrote (an UPDATE), after its UPDATE and before COMMIT makes it visible.
+    Whatever order a write uses (delete, then commit; commit, then delete; a version
     bumped...), the commit is where the database changes."""
     result = AtCommit()
 
@@ -187,9 +187,7 @@ def reader_at_commit(app: App, path: str) -> Iterator[AtCommit]:
         if result.fired or not _in_request() or not _wrote(_request.statements):
             return
         result.fired = True
-        reader = threading.Thread(target=lambda: setattr(result, "seen", app.get(path)), daemon=True)
-        reader.start()
-        reader.join(WAIT_SECONDS)
+        action(connection, result)
 
     sa.event.listen(app.project.engine, "commit", at_commit)
     try:
@@ -199,26 +197,34 @@ def reader_at_commit(app: App, path: str) -> Iterator[AtCommit]:
 
 
 @contextlib.contextmanager
+def reader_at_commit(app: App, path: str) -> Iterator[AtCommit]:
+    """Inside the block, when a request that wrote commits, a real client GETs ``path`` through
+    the app's socket, and the commit waits for its answer (``seen``): the competing reader of
+    unit 3's stale-set race, at the worst moment."""
+
+    def read(connection: Any, result: AtCommit) -> None:
+        reader = threading.Thread(target=lambda: setattr(result, "seen", app.get(path)), daemon=True)
+        reader.start()
+        reader.join(WAIT_SECONDS)
+
+    with _at_first_write_commit(app, read) as result:
+        yield result
+
+
+@contextlib.contextmanager
 def failing_commit(app: App) -> Iterator[AtCommit]:
     """Inside the block, the next commit of a request that wrote fails (the database refuses it:
     a lost connection, a full disk): the write is rolled back and its request gets a 500."""
-    result = AtCommit()
 
-    def at_commit(connection: Any) -> None:
-        if result.fired or not _in_request() or not _wrote(_request.statements):
-            return
-        result.fired = True
+    def fail(connection: Any, result: AtCommit) -> None:
         # The database refused: its transaction is gone. Roll back the driver's connection, or
         # it would go back to the pool with the UPDATE still pending (SQLAlchemy counts a commit
         # whose event raised as done, and resets nothing).
         connection.connection.rollback()
         raise DatabaseFailure("COMMIT", {}, ConnectionError("the commit failed (a test made it fail)"))
 
-    sa.event.listen(app.project.engine, "commit", at_commit)
-    try:
+    with _at_first_write_commit(app, fail) as result:
         yield result
-    finally:
-        sa.event.remove(app.project.engine, "commit", at_commit)
 
 
 # --- Redis: stopped, started again, frozen -----------------------------------------------------
