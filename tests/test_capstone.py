@@ -1,8 +1,11 @@
 """The capstone project's app, replay and evidence (unit 5), on the small dataset."""
 
-import sqlalchemy as sa
+import json
 
-from backendlab import capstone
+import pytest
+
+from backendlab import capstone, web
+from backendlab.errors import CourseError
 
 
 class Cached(capstone.Naive):
@@ -11,10 +14,8 @@ class Cached(capstone.Naive):
     def product(self, db, product_id):
         key = f"product:{product_id}"
         if (hit := self.cache.get(key)) is not None:
-            import json
             return json.loads(hit)
         found = super().product(db, product_id)
-        import json
         self.cache.set(key, json.dumps(found))
         return found
 
@@ -65,9 +66,6 @@ def test_learner_code_that_raises_gives_500_and_is_reported():
 
 
 def test_serve_wants_a_class():
-    import pytest
-
-    from backendlab.errors import CourseError
     with pytest.raises(CourseError, match="class derived from capstone.Naive"):
         capstone.Project("t-class").serve(capstone.Naive())
 
@@ -84,8 +82,6 @@ def test_report_round_trips_through_json(tmp_path):
 
 
 def test_replay_through_nginx_counts_every_app_and_calls_on_round():
-    from backendlab import web
-
     project = capstone.Project("t-via")
     site = web.nginx("t-capstone-via")
     try:
