@@ -1,6 +1,8 @@
 """Notebook 5.3's tools: statements recorded with their parameters, whole-table reads judged
 from plans on both engines, planted edge cases, faults and the comparison of two versions."""
 
+import os
+
 import sqlalchemy as sa
 
 from backendlab import capstone
@@ -135,5 +137,4 @@ def test_checked_copy_is_small_whatever_the_scale(monkeypatch):
     project, _ = edge_cases.checked_copy("t-small", indexes=False)
     with project.engine.connect() as db:
         assert db.execute(sa.text("SELECT count(*) FROM orders")).scalar() == 20_000
-    import os
     assert os.environ["BACKENDLAB_SCALE"] == "full"
