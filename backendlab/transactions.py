@@ -90,15 +90,19 @@ class Outcome:
 
 @dataclass
 class _Client:
+    index: int
     writes: int = 0
     arrived: bool = False
+    queued: bool = False  # arrived before the rendezvous opened: goes in its turn
     finished: bool = False
     in_statement_since: float | None = None
 
 
 @dataclass
 class _Rendezvous:
-    """Holds each client before its ``at_write``-th write until all are there (one-shot)."""
+    """Holds each client before its ``at_write``-th write until all are there (one-shot), then
+    lets those it held go in the order of their calls, each once every earlier one has
+    finished or is held up — so "who writes first" is decided too, not left to the scheduler."""
 
     at_write: int
     clients: dict[int, _Client] = field(default_factory=dict)  # thread id -> client
@@ -113,6 +117,10 @@ class _Rendezvous:
         return all(client.arrived or client.finished or self._held_up(client)
                    for client in self.clients.values())
 
+    def _my_turn(self, client: _Client) -> bool:
+        return all(other.finished or self._held_up(other) for other in self.clients.values()
+                   if other.queued and other.index < client.index)
+
     def before_statement(self, conn, cursor, statement, parameters, context, executemany) -> None:
         client = self.clients.get(threading.get_ident())
         if client is None:
@@ -122,13 +130,22 @@ class _Rendezvous:
             if client.writes == self.at_write:
                 with self.condition:
                     client.arrived = True
+                    client.queued = not self.opened
                     self.condition.notify_all()
                     deadline = time.monotonic() + WAIT_SECONDS
                     while not self.opened and not self._everyone_there() and time.monotonic() < deadline:
                         self.condition.wait(0.02)
                     self.opened = True
                     self.condition.notify_all()
+                    while client.queued and not self._my_turn(client) and time.monotonic() < deadline:
+                        self.condition.wait(0.02)
         client.in_statement_since = time.monotonic()
+
+    def before_commit(self, conn) -> None:
+        """A commit can wait for a lock too (SQLite's waits for readers to finish)."""
+        client = self.clients.get(threading.get_ident())
+        if client is not None:
+            client.in_statement_since = time.monotonic()
 
     def after_statement(self, conn, cursor, statement, parameters, context, executemany) -> None:
         client = self.clients.get(threading.get_ident())
@@ -154,8 +171,10 @@ def compete(engine: Engine, *calls: Callable[[], Any], pause_before_write: int =
     INSERT, DELETE) on ``engine`` until every other client has reached the same point, has
     finished, or is held up by a lock. ``pause_before_write=1``: everyone has read before
     anyone writes (the lost update). ``2``: everyone has made its first change before anyone
-    makes its second (two transfers in opposite directions: a deadlock). The rendezvous
-    happens once; retries after it run freely.
+    makes its second (two transfers in opposite directions: a deadlock). Then the clients go
+    on in the order of ``calls``, each once every earlier one has finished or is held up by a
+    lock: who writes first is part of the setup, not luck. The rendezvous happens once;
+    retries after it run freely.
 
     Returns one ``Outcome`` per call, in order — an exception is recorded, not raised, so that
     a lesson can show it and a test can check that none escaped.
@@ -168,7 +187,7 @@ def compete(engine: Engine, *calls: Callable[[], Any], pause_before_write: int =
     outcomes = [Outcome() for _ in calls]
 
     def client(number: int) -> None:
-        meeting.clients[threading.get_ident()] = _Client()
+        meeting.clients[threading.get_ident()] = _Client(index=number)
         try:
             start.wait(WAIT_SECONDS)
             outcomes[number].value = calls[number]()
@@ -179,7 +198,8 @@ def compete(engine: Engine, *calls: Callable[[], Any], pause_before_write: int =
 
     listeners = (("before_cursor_execute", meeting.before_statement),
                  ("after_cursor_execute", meeting.after_statement),
-                 ("handle_error", meeting.on_error))
+                 ("handle_error", meeting.on_error),
+                 ("commit", meeting.before_commit))
     for name, listener in listeners:
         sa.event.listen(engine, name, listener)
     try:
