@@ -3,9 +3,15 @@ customer's orders without the N+1 (ex6), and the edge cases that prove a rewrite
 
 import os
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
 
-# --- ex6: the answers share the class header ---------------------------------------------------
+NOTEBOOK = "05-capstone/03-fix-the-database.ipynb"
+
+# --- ex6: mistakes are edits of the solution; answers built another way share the class header ---
+
+FIXED = solution(NOTEBOOK, "ex6-answer")
+# everything after the latest orders are read: how their items are found
+FIXED_ITEMS = FIXED[FIXED.index("        items = {"):]
 
 HEADER = "class Fixed(capstone.Naive):\n    def customer_orders(self, db, customer_id):\n"
 
@@ -19,25 +25,6 @@ def method(body: str) -> str:
 CHECK = '''
 if db.execute(text("SELECT 1 FROM customers WHERE id = :id"), {"id": customer_id}).first() is None:
     return None
-'''
-
-LATEST = '''
-orders = [dict(row) for row in db.execute(text(
-    "SELECT id, status, created_at, total_cents FROM orders WHERE customer_id = :id "
-    "ORDER BY created_at DESC, id DESC LIMIT :n"), {"id": customer_id, "n": capstone.ORDERS_SHOWN}).mappings()]
-'''
-
-IN_LIST = CHECK + LATEST + '''
-items = {order["id"]: [] for order in orders}
-if orders:
-    query = text("SELECT order_id, product_id, quantity, unit_price_cents FROM order_items "
-                 "WHERE order_id IN :ids ORDER BY order_id, id").bindparams(bindparam("ids", expanding=True))
-    for row in db.execute(query, {"ids": list(items)}).mappings():
-        items[row["order_id"]].append({"product_id": row["product_id"], "quantity": row["quantity"],
-                                       "unit_price_cents": row["unit_price_cents"]})
-for order in orders:
-    order["items"] = items[order["id"]]
-return orders
 '''
 
 JOIN_GROUPED = CHECK + '''
@@ -89,37 +76,15 @@ for row in rows:
 return found
 '''
 
-# --- ex7: the solution's queries, each one breakable on its own ---------------------------------
+# --- ex7 -----------------------------------------------------------------------------------------
 
-SHOWN = ("(SELECT customer_id, id, created_at FROM (SELECT customer_id, id, created_at, row_number() OVER "
-         "(PARTITION BY customer_id ORDER BY created_at DESC, id DESC) AS place FROM orders) AS ranked "
-         "WHERE place <= 5)")
-EDGE_QUERIES = {
-    "no_orders": '"SELECT min(id) FROM customers AS c WHERE NOT EXISTS (SELECT 1 FROM orders AS o WHERE o.customer_id = c.id)"',
-    "many": '"SELECT customer_id FROM orders GROUP BY customer_id HAVING count(*) > 5 ORDER BY customer_id LIMIT 1"',
-    "itemless": '"SELECT min(customer_id) FROM SHOWN AS s WHERE NOT EXISTS (SELECT 1 FROM order_items AS i WHERE i.order_id = s.id)"',
-    "tie": '"SELECT min(customer_id) FROM SHOWN AS s GROUP BY customer_id, created_at HAVING count(*) > 1 ORDER BY 1 LIMIT 1"',
-    "unknown": '"SELECT max(id) + 1 FROM customers"',
-}
-ANY_TIE = ('"SELECT min(customer_id) FROM orders GROUP BY customer_id, created_at HAVING count(*) > 1 '
-           'ORDER BY 1 LIMIT 1"')
-ANY_ITEMLESS = ('"SELECT min(customer_id) FROM orders AS o WHERE NOT EXISTS '
-                '(SELECT 1 FROM order_items AS i WHERE i.order_id = o.id)"')
-
-
-def edge(**changed: str | None) -> str:
-    """The solution's edge_paths with some queries replaced (a literal, or None: left out)."""
-    queries = {**EDGE_QUERIES, **changed}
-    lines = ["def edge_paths(engine):", "    found = []", "    with engine.connect() as db:"]
-    for name, query in queries.items():
-        if query is None:
-            continue
-        if query.startswith('"SELECT'):
-            lines.append(f"        found.append(db.execute(text({query.replace('SHOWN', SHOWN)})).scalar())")
-        else:
-            lines.append(f"        found.append({query})")
-    lines.append('    return [f"/customers/{c}/orders" for c in found if c is not None]')
-    return "\n".join(lines) + "\n"
+EDGES = solution(NOTEBOOK, "ex7-answer")
+NO_ORDERS = '''        no_orders = db.execute(text("SELECT min(id) FROM customers AS c WHERE NOT EXISTS "
+                                    "(SELECT 1 FROM orders AS o WHERE o.customer_id = c.id)")).scalar()
+'''
+UNKNOWN = '''        unknown = db.execute(text("SELECT max(id) + 1 FROM customers")).scalar()
+'''
+ALL_FOUND = "(no_orders, many, itemless, tie, unknown)"
 
 
 PYTHON_EDGES = '''
@@ -223,11 +188,14 @@ EXERCISES = {
         hardcoded='def edge_paths(engine):\n'
                   '    return [f"/customers/{c}/orders" for c in (1276, 1381, 906, 2126)]\n',
         mistakes={
-            "unknown_customer_missing": edge(unknown=None),
-            "customer_without_orders_missing": edge(no_orders=None),
-            "unknown_as_negative_id": edge(unknown='"-1"'),
-            "tie_anywhere_not_only_shown": edge(tie=ANY_TIE),
-            "itemless_anywhere_not_only_shown": edge(itemless=ANY_ITEMLESS),
+            "unknown_customer_missing": edit(EDGES, (UNKNOWN, ""), (ALL_FOUND, "(no_orders, many, itemless, tie)")),
+            "customer_without_orders_missing": edit(EDGES, (NO_ORDERS, ""),
+                                                    (ALL_FOUND, "(many, itemless, tie, unknown)")),
+            "unknown_as_negative_id": edit(EDGES, (UNKNOWN, "        unknown = -1\n")),
+            "tie_anywhere_not_only_shown": edit(EDGES, ("FROM ({shown}) AS s GROUP BY", "FROM orders GROUP BY")),
+            "itemless_anywhere_not_only_shown": edit(EDGES, ("FROM ({shown}) AS s WHERE NOT EXISTS",
+                                                             "FROM orders AS o WHERE NOT EXISTS"),
+                                                     ("i.order_id = s.id", "i.order_id = o.id")),
             "first_customers_by_id": 'def edge_paths(engine):\n'
                                      '    return [f"/customers/{c}/orders" for c in range(1, 9)]\n',
             # right only while the planted customers are the newest ids, or all share one name
@@ -253,54 +221,36 @@ EXERCISES = {
     "ex6-answer": Exercise(
         # right for every customer of the seeded data, which has no order without items and no
         # two orders of one customer in the same second: what the visible test compares
-        hardcoded=method(JOIN_GROUPED.replace("LEFT JOIN", "JOIN")
-                         .replace("ORDER BY created_at DESC, id DESC", "ORDER BY created_at DESC")
-                         .replace("ORDER BY o.created_at DESC, o.id DESC, i.id", "ORDER BY o.created_at DESC, i.id")),
+        hardcoded=method(edit(JOIN_GROUPED, ("LEFT JOIN", "JOIN"),
+                              ("ORDER BY created_at DESC, id DESC", "ORDER BY created_at DESC"),
+                              ("ORDER BY o.created_at DESC, o.id DESC, i.id", "ORDER BY o.created_at DESC, i.id"))),
         mistakes={
-            "still_n_plus_one": method(CHECK + LATEST + '''
-for order in orders:
-    order["items"] = [dict(row) for row in db.execute(text(
-        "SELECT product_id, quantity, unit_price_cents FROM order_items WHERE order_id = :id ORDER BY id"),
-        {"id": order["id"]}).mappings()]
-return orders
-'''),
-            "join_drops_orders_without_items": method(JOIN_GROUPED.replace("LEFT JOIN", "JOIN")),
-            "join_duplicates_orders": method(CHECK + '''
-rows = db.execute(text("""
-    SELECT o.id, o.status, o.created_at, o.total_cents, i.product_id, i.quantity, i.unit_price_cents
-    FROM (SELECT id, status, created_at, total_cents FROM orders WHERE customer_id = :id
-          ORDER BY created_at DESC, id DESC LIMIT :n) AS o
-    LEFT JOIN order_items AS i ON i.order_id = o.id
-    ORDER BY o.created_at DESC, o.id DESC, i.id
-"""), {"id": customer_id, "n": capstone.ORDERS_SHOWN}).mappings()
-orders = []
+            "still_n_plus_one": edit(FIXED, (FIXED_ITEMS, '''        for order in orders:
+            order["items"] = [dict(row) for row in db.execute(text(
+                "SELECT product_id, quantity, unit_price_cents FROM order_items WHERE order_id = :id ORDER BY id"),
+                {"id": order["id"]}).mappings()]
+        return orders
+''')),
+            "join_drops_orders_without_items": method(edit(JOIN_GROUPED, ("LEFT JOIN", "JOIN"))),
+            "join_duplicates_orders": method(edit(JOIN_GROUPED, (JOIN_GROUPED[JOIN_GROUPED.index("orders = {}"):], '''orders = []
 for row in rows:
     items = [] if row["product_id"] is None else [{"product_id": row["product_id"], "quantity": row["quantity"],
                                                    "unit_price_cents": row["unit_price_cents"]}]
     orders.append({"id": row["id"], "status": row["status"], "created_at": row["created_at"],
                    "total_cents": row["total_cents"], "items": items})
 return orders
-'''),
-            "limit_on_joined_rows": method(CHECK + '''
-rows = db.execute(text("""
-    SELECT o.id, o.status, o.created_at, o.total_cents, i.product_id, i.quantity, i.unit_price_cents
-    FROM orders AS o LEFT JOIN order_items AS i ON i.order_id = o.id
+'''))),
+            "limit_on_joined_rows": method(edit(JOIN_GROUPED, ('''    FROM (SELECT id, status, created_at, total_cents FROM orders WHERE customer_id = :id
+          ORDER BY created_at DESC, id DESC LIMIT :n) AS o
+    LEFT JOIN order_items AS i ON i.order_id = o.id
+    ORDER BY o.created_at DESC, o.id DESC, i.id
+''', '''    FROM orders AS o LEFT JOIN order_items AS i ON i.order_id = o.id
     WHERE o.customer_id = :id
     ORDER BY o.created_at DESC, o.id DESC, i.id
     LIMIT :n
-"""), {"id": customer_id, "n": capstone.ORDERS_SHOWN}).mappings()
-orders = {}
-for row in rows:
-    order = orders.setdefault(row["id"], {"id": row["id"], "status": row["status"],
-                                          "created_at": row["created_at"], "total_cents": row["total_cents"],
-                                          "items": []})
-    if row["product_id"] is not None:
-        order["items"].append({"product_id": row["product_id"], "quantity": row["quantity"],
-                               "unit_price_cents": row["unit_price_cents"]})
-return list(orders.values())
-'''),
-            "in_list_items_unordered": method(IN_LIST.replace(" ORDER BY order_id, id", "")),
-            "tie_order_lost": method(IN_LIST.replace("ORDER BY created_at DESC, id DESC", "ORDER BY created_at DESC")),
+'''))),
+            "in_list_items_unordered": edit(FIXED, (" ORDER BY order_id, id", "")),
+            "tie_order_lost": edit(FIXED, ("ORDER BY created_at DESC, id DESC", "ORDER BY created_at DESC")),
             "fstring_sql": method(CHECK + '''
 orders = [dict(row) for row in db.execute(text(
     f"SELECT id, status, created_at, total_cents FROM orders WHERE customer_id = {customer_id} "
@@ -316,27 +266,28 @@ for order in orders:
     order["items"] = items[order["id"]]
 return orders
 '''),
-            "unknown_customer_not_checked": method(IN_LIST.replace(CHECK.strip(), "")),
-            "no_orders_means_unknown": method(IN_LIST.replace("return orders", "return orders or None")),
-            "orders_rebuilt_from_items": method(CHECK + LATEST + '''
-details = {order["id"]: order for order in orders}
-found = {}
-if orders:
-    query = text("SELECT order_id, product_id, quantity, unit_price_cents FROM order_items "
-                 "WHERE order_id IN :ids ORDER BY order_id, id").bindparams(bindparam("ids", expanding=True))
-    for row in db.execute(query, {"ids": list(details)}).mappings():
-        order = found.setdefault(row["order_id"], {**details[row["order_id"]], "items": []})
-        order["items"].append({"product_id": row["product_id"], "quantity": row["quantity"],
-                               "unit_price_cents": row["unit_price_cents"]})
-for number, order in details.items():
-    found.setdefault(number, {**order, "items": []})
-return list(found.values())
-'''),
+            "unknown_customer_not_checked": edit(FIXED, ('''        if db.execute(text("SELECT 1 FROM customers WHERE id = :id"), {"id": customer_id}).first() is None:
+            return None
+''', "")),
+            "no_orders_means_unknown": edit(FIXED, ("return orders", "return orders or None")),
+            "orders_rebuilt_from_items": edit(FIXED, (FIXED_ITEMS, '''        details = {order["id"]: order for order in orders}
+        found = {}
+        if orders:
+            query = text("SELECT order_id, product_id, quantity, unit_price_cents FROM order_items "
+                         "WHERE order_id IN :ids ORDER BY order_id, id").bindparams(bindparam("ids", expanding=True))
+            for row in db.execute(query, {"ids": list(details)}).mappings():
+                order = found.setdefault(row["order_id"], {**details[row["order_id"]], "items": []})
+                order["items"].append({"product_id": row["product_id"], "quantity": row["quantity"],
+                                       "unit_price_cents": row["unit_price_cents"]})
+        for number, order in details.items():
+            found.setdefault(number, {**order, "items": []})
+        return list(found.values())
+''')),
             # rank() numbers orders placed in the same second alike: a tie at the 5th shows 6 orders
             "window_rank_instead_of_row_number": method(
-                WINDOW_ONE_STATEMENT.replace("row_number() OVER (ORDER BY created_at DESC, id DESC)",
-                                             "rank() OVER (ORDER BY created_at DESC)")
-                .replace("ORDER BY r.place, i.id", "ORDER BY r.created_at DESC, r.id DESC, i.id")),
+                edit(WINDOW_ONE_STATEMENT, ("row_number() OVER (ORDER BY created_at DESC, id DESC)",
+                                            "rank() OVER (ORDER BY created_at DESC)"),
+                     ("ORDER BY r.place, i.id", "ORDER BY r.created_at DESC, r.id DESC, i.id"))),
             # one instance serves every thread: another request overwrites self.orders mid-way
             "request_state_on_self": method(CHECK + '''
 self.orders = [dict(row) for row in db.execute(text(
@@ -353,7 +304,7 @@ if self.orders:
                                                      "unit_price_cents": row["unit_price_cents"]})
 return self.orders
 '''),
-            "items_sorted_by_product": method(IN_LIST.replace("ORDER BY order_id, id", "ORDER BY order_id, product_id")),
+            "items_sorted_by_product": edit(FIXED, ("ORDER BY order_id, id", "ORDER BY order_id, product_id")),
         },
         alternatives={
             "left_join_grouped_in_python": method(JOIN_GROUPED),
