@@ -22,11 +22,10 @@ A plan shows a full scan only where no index could find the rows: PostgreSQL may
 a plan is asked again with ``prefer_indexes=True`` (see ``_plan``). Full scans then mean the same
 on both engines and at every scale.
 
-Why the statements are paired with their parameters here and not in the app: the app counts
-statement texts (``App.served``); a plan needs the values too (``EXPLAIN`` of ``WHERE id = ?``
-wants a value for the ``?``). So, while the replay runs, this module listens to the
-project's engine as well and files each statement's parameters under the request that ran it
-(the list the app's own counter fills for that request).
+Why the statements' parameters come from ``statements.recording`` and not from the app: the app
+counts statement texts (``App.served``); a plan needs the values too (``EXPLAIN`` of ``WHERE
+id = ?`` wants a value for the ``?``). The requests are sent one at a time, so the statements
+recorded while one was answered are that request's (checked against the app's own count).
 """
 
 from __future__ import annotations
@@ -35,9 +34,8 @@ import http.client
 import json
 import random
 import re
-import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -47,7 +45,8 @@ import sqlalchemy as sa
 from .. import plans
 from ..errors import CourseError
 from ..load import UnixHTTPConnection
-from .app import App, _request, route_of
+from .app import App, route_of
+from .statements import recording
 from .traffic import Step
 
 USER_AGENT = "shop-replay/1.0"
@@ -155,31 +154,19 @@ def gather(app: App, *, seed: int = 2, steps: list[Step] | None = None) -> Evide
                           "write `app = project.serve(capstone.Naive)`, then `evidence.gather(app)`.")
     engine = app.project.engine
     steps = steps if steps is not None else traffic(engine, seed=seed)
-    filed: dict[int, tuple[list[str], list[tuple[str, Any]]]] = {}
-    lock = threading.Lock()
-
-    def file_parameters(connection: Any, cursor: Any, statement: str, parameters: Any,
-                        context: Any, executemany: bool) -> None:
-        request = getattr(_request, "statements", None)  # the list the app's counter fills
-        if request is not None:
-            with lock:
-                filed.setdefault(id(request), (request, []))[1].append((statement, _copy(parameters)))
-
-    sa.event.listen(engine, "before_cursor_execute", file_parameters)
     app.forget()
-    sent: list[tuple[datetime, int]] = []
-    try:
+    sent: list[tuple[datetime, int, int]] = []  # when, the answer's size, statements recorded before
+    with recording(app.project) as ran:
         for step in steps:
-            when = datetime.now(UTC)
-            sent.append((when, _send(app, step)))  # the app files a request before answering it
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", file_parameters)
+            when, before = datetime.now(UTC), len(ran)
+            sent.append((when, _send(app, step), before))  # answered: its statements are all in
     served = list(app.served)
     planned: dict[str, plans.Plan] = {}
     log, statements = [], []
-    for (when, size), request in zip(sent, served):
-        texts, with_parameters = filed.get(id(request.statements), (None, []))
-        if texts is not request.statements or len(with_parameters) != len(request.statements):
+    ends = [before for _, _, before in sent[1:]] + [len(ran)]
+    for (when, size, start), end, request in zip(sent, ends, served):
+        with_parameters = [(s.sql, s.parameters) for s in ran[start:end]]
+        if [sql for sql, _ in with_parameters] != request.statements:  # another request's too
             with_parameters = [(text, None) for text in request.statements]  # parameters unknown
         log.append(log_line(request.method, request.path, request.status, size, request.seconds, when))
         statements.append([Statement(sql, parameters, _plan(engine, sql, parameters, planned))
@@ -207,14 +194,6 @@ def _send(app: App, step: Step) -> int:
         return 0
     finally:
         connection.close()
-
-
-def _copy(parameters: Any) -> Any:
-    if isinstance(parameters, Mapping):
-        return dict(parameters)
-    if isinstance(parameters, Sequence) and not isinstance(parameters, str):
-        return tuple(parameters)
-    return parameters
 
 
 def _plan(engine: sa.Engine, sql: str, parameters: Any, planned: dict) -> plans.Plan:

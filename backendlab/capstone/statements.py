@@ -20,7 +20,7 @@ every entry of the index, which its plan still labels ``Index Cond``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -39,19 +39,30 @@ BIG_TABLES = ("orders", "order_items")  # the tables big enough for a full scan 
 @contextmanager
 def recording(project: Project) -> Iterator[list[plans.Statement]]:
     """Record, with its parameters, every statement the project's app runs inside a request
-    (or inside ``capstone.counting()``) while the block runs."""
+    (or inside ``capstone.counting()``) while the block runs, in the order they ran. (Notebook
+    5.2's ``evidence.gather`` pairs them with the requests it sends one at a time.)"""
     ran: list[plans.Statement] = []
 
     def before(connection: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                executemany: bool) -> None:
         if getattr(_request, "statements", None) is not None:
-            ran.append(plans.Statement(statement, parameters, executemany))
+            ran.append(plans.Statement(statement, _copy(parameters), executemany))
 
     sa.event.listen(project.engine, "before_cursor_execute", before)
     try:
         yield ran
     finally:
         sa.event.remove(project.engine, "before_cursor_execute", before)
+
+
+def _copy(parameters: Any) -> Any:
+    """The parameters as they are now (a dict or a tuple), whatever the driver does with its own
+    object afterwards."""
+    if isinstance(parameters, Mapping):
+        return dict(parameters)
+    if isinstance(parameters, Sequence) and not isinstance(parameters, str):
+        return tuple(parameters)
+    return parameters
 
 
 def distinct(statements: Iterable[plans.Statement]) -> list[plans.Statement]:
