@@ -144,3 +144,13 @@ def during_replay(project: Project, old: Any, site: Any, deploy: Callable[[], An
     if "error" in result:
         raise result["error"]
     return report, result.get("value"), steady, held.get("status", 200)
+
+
+def upstream_errors(lines: list[str], most: int = 2) -> str:
+    """nginx's error-log lines about reaching the app (what a failed request met: "connect()
+    ... failed (2: No such file or directory)" is an app already stopped), at most ``most``."""
+    found = [line.split("] ", 1)[-1] for line in lines if "upstream" in line]
+    if not found:
+        return "nothing about the app"
+    more = f" (and {len(found) - most} more)" if len(found) > most else ""
+    return " | ".join(found[:most]) + more
