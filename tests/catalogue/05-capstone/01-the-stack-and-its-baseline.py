@@ -143,6 +143,8 @@ on_signal() {
 trap on_signal SIGTERM SIGINT
 """
 ''',
+            "one_trap_line": 'ON_STOP = r"""\ntrap \'a=$(<run/app.pid); r=$(<run/redis.pid); kill $a; wait $a; '
+                             'kill $r; wait $r; rm run/app.pid run/redis.pid; echo "stack stopped"; exit 0\' INT TERM\n"""\n',
             "a_function_per_service": '''ON_STOP = r"""
 stop_service() {
     local pid
