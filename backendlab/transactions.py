@@ -94,6 +94,7 @@ class _Client:
     writes: int = 0
     arrived: bool = False
     queued: bool = False  # arrived before the rendezvous opened: goes in its turn
+    went: bool = False    # its held statement has been sent and has ended (done, or failed)
     finished: bool = False
     in_statement_since: float | None = None
 
@@ -101,8 +102,9 @@ class _Client:
 @dataclass
 class _Rendezvous:
     """Holds each client before its ``at_write``-th write until all are there (one-shot), then
-    lets those it held go in the order of their calls, each once every earlier one has
-    finished or is held up — so "who writes first" is decided too, not left to the scheduler."""
+    lets those it held go in the order of their calls, each once every earlier one's held
+    statement has ended (done or failed), or it is held up by a lock, or it has finished — so
+    "who writes first" is decided too, not left to the scheduler."""
 
     at_write: int
     clients: dict[int, _Client] = field(default_factory=dict)  # thread id -> client
@@ -118,7 +120,7 @@ class _Rendezvous:
                    for client in self.clients.values())
 
     def _my_turn(self, client: _Client) -> bool:
-        return all(other.finished or self._held_up(other) for other in self.clients.values()
+        return all(other.finished or other.went or self._held_up(other) for other in self.clients.values()
                    if other.queued and other.index < client.index)
 
     def before_statement(self, conn, cursor, statement, parameters, context, executemany) -> None:
@@ -151,6 +153,10 @@ class _Rendezvous:
         client = self.clients.get(threading.get_ident())
         if client is not None:
             client.in_statement_since = None
+            if client.arrived and not client.went:
+                with self.condition:
+                    client.went = True
+                    self.condition.notify_all()
 
     def on_error(self, context) -> None:
         self.after_statement(None, None, "", None, None, False)
@@ -172,8 +178,9 @@ def compete(engine: Engine, *calls: Callable[[], Any], pause_before_write: int =
     finished, or is held up by a lock. ``pause_before_write=1``: everyone has read before
     anyone writes (the lost update). ``2``: everyone has made its first change before anyone
     makes its second (two transfers in opposite directions: a deadlock). Then the clients go
-    on in the order of ``calls``, each once every earlier one has finished or is held up by a
-    lock: who writes first is part of the setup, not luck. The rendezvous happens once;
+    on in the order of ``calls``, each once the write every earlier one was held before has
+    ended (done or failed) or is held up by a lock: who writes first is part of the setup,
+    not luck. The rendezvous happens once;
     retries after it run freely.
 
     Returns one ``Outcome`` per call, in order — an exception is recorded, not raised, so that
