@@ -256,16 +256,20 @@ _KEYWORDS = {"where", "join", "on", "left", "right", "inner", "outer", "cross", 
 
 
 def _aliases(sql: str) -> dict[str, str]:
-    """``{alias: table}`` for ``FROM t a`` / ``JOIN t AS a`` in the query text.
+    """``{alias: table}`` for ``FROM t a`` / ``JOIN t AS a`` / ``FROM t a, u b`` in the query text.
 
     Newer SQLite versions name a table by its alias in plans ("SCAN c"); this maps it back.
     A heuristic, good for the queries of a lesson, not a SQL parser.
     """
+    items = re.findall(r"\bJOIN\s+([^\s,()]+(?:\s+(?:AS\s+)?\w+)?)", sql, re.IGNORECASE)
+    for listed in re.findall(r"\bFROM\s+(.*?)(?=\b(?:WHERE|GROUP|ORDER|LIMIT|JOIN|LEFT|INNER|CROSS|"
+                             r"NATURAL|ON|UNION|HAVING|WINDOW)\b|[();]|$)", sql, re.IGNORECASE | re.DOTALL):
+        items += listed.split(",")  # FROM orders o, customers c: each item a table (and alias)
     found = {}
-    for table, alias in re.findall(
-            r'\b(?:FROM|JOIN)\s+"?(\w+)"?(?:\s+(?:AS\s+)?"?(\w+)"?)?', sql, re.IGNORECASE):
-        if alias and alias.lower() not in _KEYWORDS:
-            found[alias.lower()] = table.lower()
+    for item in items:
+        named = re.fullmatch(r'\s*"?(\w+)"?(?:\s+(?:AS\s+)?"?(\w+)"?)?\s*', item, re.IGNORECASE)
+        if named and named[2] and named[2].lower() not in _KEYWORDS:
+            found[named[2].lower()] = named[1].lower()
     return found
 
 

@@ -88,6 +88,14 @@ def test_aliases_are_resolved_to_tables(shop: sa.Engine) -> None:
     assert {step.table for step in p.index_steps()} == {"customers", "orders"}
 
 
+def test_a_comma_join_names_every_table(shop: sa.Engine) -> None:
+    """``FROM orders o, order_items i``: both aliases resolved (only the first one was)."""
+    p = plan(shop, "SELECT count(*) FROM orders o, order_items i WHERE i.order_id = o.id "
+                   "AND i.quantity > 3")
+    assert {step.table for step in p.steps if step.table} <= {"orders", "order_items"}
+    assert set(p.full_scans()) <= {"orders", "order_items"} and p.full_scans()
+
+
 def test_the_plan_sees_indexes_made_on_another_connection(shop: sa.Engine) -> None:
     """Python's sqlite3 caches statements, and a cached SQLite EXPLAIN keeps its old plan."""
     held = shop.connect().execution_options(isolation_level="AUTOCOMMIT")
