@@ -8,23 +8,23 @@ orders replaced), drawn from ``seed``, so hidden tests can plant others than the
 
     planted = edge_cases.plant(project.engine, seed=3)
     planted.paths()              # {"no orders": "/customers/1276/orders", ...}
-    edge_cases.compare(project, capstone.Naive, Mine, paths)   # [] when every answer is the same
+    edge_cases.compare(project, capstone.Naive, Mine, list(planted.paths().values()))  # [] when alike
 """
 
 from __future__ import annotations
 
 import json
 import random
-from types import SimpleNamespace
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from types import SimpleNamespace
+from typing import Any
 
 import sqlalchemy as sa
 
-if TYPE_CHECKING:
-    from .app import Naive
-    from .project import Project
+from .app import Naive, _answer
+from .project import Project
 
 
 @dataclass
@@ -133,8 +133,6 @@ def answers(project: Project, code: type[Naive], paths: list[str]) -> dict[str, 
     and 404s), called directly: starting and stopping a server per version would cost half a
     second each, and a comparison of many versions would spend its time waiting for sockets.
     """
-    from .app import _answer  # noqa: PLC0415
-
     stand_in = SimpleNamespace(project=project, code=code(None))
     found = {}
     for path in dict.fromkeys(paths):
@@ -154,8 +152,6 @@ def together(app: Any, paths: list[str], clients: int = 8, rounds: int = 4) -> l
     Why: the app serves its requests in threads that share one instance of the code; an answer
     that keeps a request's state on ``self`` is right alone and wrong when two requests overlap.
     """
-    import threading  # noqa: PLC0415
-
     barrier = threading.Barrier(clients)
     found: list[tuple[str, tuple[int, Any]]] = []
     lock = threading.Lock()
@@ -204,8 +200,6 @@ def checked_copy(name: str, seed: int | None = None, *, indexes: bool = True) ->
     ``indexes=True`` adds plain indexes on the two foreign keys (so the naive app answers
     quickly); ``seed`` plants the edge cases of ``plant``.
     """
-    from .project import Project  # noqa: PLC0415 - project imports this module's users
-
     project = Project(name, scale="small")
     if indexes:
         with project.engine.begin() as db:
@@ -218,8 +212,6 @@ def checked_copy(name: str, seed: int | None = None, *, indexes: bool = True) ->
 # (each takes Naive's answer and breaks it the way a wrong query would)
 
 def _breaking(name: str, doc: str, change: Any) -> type:
-    from .app import Naive  # noqa: PLC0415
-
     def customer_orders(self: Naive, db: sa.Connection, customer_id: int) -> list[dict] | None:
         return change(Naive.customer_orders(self, db, customer_id))
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from ..errors import CourseError
 from ..timing import under_nbgrader
 from .app import Naive
@@ -82,8 +84,6 @@ def whole_shop(project: Project, code: type[Naive], indexes: list[str],
     """Your whole shop measured and saved as ``file``: the ``indexes`` (CREATE INDEX statements;
     one that exists already is skipped, so the cell can run again) and ``code`` served with
     this project's Redis, replayed with the same seeded traffic as the baseline of 5.1."""
-    import sqlalchemy as sa  # noqa: PLC0415 - the project has loaded it already
-
     for statement in indexes:
         try:
             with project.engine.begin() as db:
