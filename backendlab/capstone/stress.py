@@ -295,12 +295,12 @@ class Key:
     value: str | None
 
     @property
-    def counter(self) -> bool:
+    def is_counter(self) -> bool:
         """A plain integer, like a version or generation counter (which must have no TTL)."""
         return self.type == "string" and self.value is not None and self.value.lstrip("-").isdigit()
 
     @property
-    def cached_value(self) -> bool:
+    def looks_cached(self) -> bool:
         """Looks like a cached answer: a hash, or JSON text of an object, a list or null."""
         if self.type == "hash":
             return True
@@ -329,9 +329,9 @@ def keys(client: redis.Redis) -> list[Key]:
 
 def without_expiry(client: redis.Redis) -> list[Key]:
     """Keys that never expire and are not counters: a cached answer (or a lock) kept forever."""
-    return [key for key in keys(client) if key.ttl == -1 and not key.counter]
+    return [key for key in keys(client) if key.ttl == -1 and not key.is_counter]
 
 
 def left_behind(client: redis.Redis) -> list[Key]:
     """Keys with a TTL that are not cached answers: locks (or markers) nobody removed."""
-    return [key for key in keys(client) if key.ttl >= 0 and not key.cached_value]
+    return [key for key in keys(client) if key.ttl >= 0 and not key.looks_cached]
