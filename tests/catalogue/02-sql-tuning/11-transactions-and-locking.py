@@ -15,13 +15,15 @@ def reserve(engine, product_id, quantity):
     return len(granted) <= 5
 '''
 
+# Just enough for the visible collision (one conflict, then success): three attempts, any
+# error retried, and the last one swallowed.
 HARDCODED15 = '''
 def transfer(engine, from_id, to_id, cents):
-    for attempt in range(2):
+    for attempt in range(1, 4):
         try:
             return transfer_once(engine, from_id, to_id, cents)
         except Exception:
-            pass
+            backoff(attempt)
 '''
 
 EXERCISES = {
