@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -23,8 +22,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .app import Naive, _answer
+from .app import App, Naive, _answer
 from .project import Project
+from .stress import at_once
 
 
 @dataclass
@@ -144,31 +144,19 @@ def answers(project: Project, code: type[Naive], paths: list[str]) -> dict[str, 
     return found
 
 
-def together(app: Any, paths: list[str], clients: int = 8, rounds: int = 4) -> list[tuple[str, tuple[int, Any]]]:
+def together(app: App, paths: list[str], clients: int = 8,
+             rounds: int = 4) -> list[tuple[str, tuple[int, Any]]]:
     """Real clients asking the served ``app`` at the same moment: each round, ``clients``
-    threads released together by a barrier, each GETs its own path of ``paths`` (in turn).
-    Returns every (path, (status, body)) answered.
+    clients released together (``stress.at_once``), each GETs its own path of ``paths`` (in
+    turn). Returns every (path, (status, body)); status 0 for a client that got no answer.
 
     Why: the app serves its requests in threads that share one instance of the code; an answer
     that keeps a request's state on ``self`` is right alone and wrong when two requests overlap.
     """
-    barrier = threading.Barrier(clients)
     found: list[tuple[str, tuple[int, Any]]] = []
-    lock = threading.Lock()
-
-    def client(number: int) -> None:
-        for turn in range(rounds):
-            path = paths[(number + turn * clients) % len(paths)]
-            barrier.wait(timeout=60)
-            answer = app.get(path)
-            with lock:
-                found.append((path, answer))
-
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    for turn in range(rounds):
+        asked = [paths[(number + turn * clients) % len(paths)] for number in range(clients)]
+        found += zip(asked, at_once(app, asked))
     return found
 
 

@@ -69,17 +69,24 @@ def serve(project: Project, code: type[Naive]) -> App:
 
 
 def crowd(app: App, path: str, clients: int = 20) -> list[tuple[int, Any]]:
-    """GET ``path`` from ``clients`` real clients (threads, each with its own connection to the
-    app's socket) released together by a barrier; their (status, JSON body), in client order."""
-    barrier = threading.Barrier(clients)
-    answers: list[tuple[int, Any]] = [(0, None)] * clients
+    """GET ``path`` from ``clients`` real clients released together (``at_once``); their
+    (status, JSON body), in client order."""
+    return at_once(app, [path] * clients)
+
+
+def at_once(app: App, paths: list[str]) -> list[tuple[int, Any]]:
+    """One real client per path (a thread with its own connection to the app's socket), all
+    connected first, then released together by a barrier: client ``i`` GETs ``paths[i]``.
+    Their (status, JSON body) in client order; status 0 when a client got no answer, with why."""
+    barrier = threading.Barrier(len(paths))
+    answers: list[tuple[int, Any]] = [(0, None)] * len(paths)
 
     def client(number: int) -> None:
         connection = UnixHTTPConnection(app.socket, timeout=WAIT_SECONDS * 2)
         try:
             connection.connect()
             barrier.wait(WAIT_SECONDS)
-            connection.request("GET", path)
+            connection.request("GET", paths[number])
             response = connection.getresponse()
             raw = response.read()
             answers[number] = (response.status, json.loads(raw) if raw else None)
@@ -88,7 +95,7 @@ def crowd(app: App, path: str, clients: int = 20) -> list[tuple[int, Any]]:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=client, args=(number,), daemon=True) for number in range(clients)]
+    threads = [threading.Thread(target=client, args=(number,), daemon=True) for number in range(len(paths))]
     for thread in threads:
         thread.start()
     for thread in threads:
