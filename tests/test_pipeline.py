@@ -198,6 +198,20 @@ def exercise_scores(gradebook: Gradebook, unit: str, student: str,
     return scores
 
 
+def said_by_tests(autograded: Path, answer_id: str) -> str:
+    """What the exercise's test cells raised when graded (shortened): a wrong verdict in CI's
+    log then says why, though the course folder is gone by the time anyone reads it."""
+    if not autograded.exists():
+        return " (not autograded)"
+    said = []
+    for cell in nbformat.read(autograded, 4).cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if is_graded_test(cell) and catalogue.tests_of(answer_id, [grade_id]):
+            said += [f"{out.ename}: {out.evalue}"[:600] for out in cell.get("outputs", [])
+                     if out.output_type == "error"]
+    return "".join(f"\n      {line}" for line in said)
+
+
 @pytest.mark.parametrize(("unit", "sql_backend"), UNIT_RUNS, indirect=["sql_backend"])
 def test_class_autogrades_as_each_answer_deserves(course: Path, unit: str, sql_backend: str) -> None:
     """One class per unit and engine: the solutions, the untouched release, and the catalogue's
@@ -235,7 +249,8 @@ def test_class_autogrades_as_each_answer_deserves(course: Path, unit: str, sql_b
                 if not catalogue.verdict(expected, score, max_score):
                     name = pretend.names.get((notebook, answer_id), "the solution")
                     wrong.append(f"{notebook} {catalogue.exercise_name(answer_id)} "
-                                 f"{name!r} ({student}): {score:g}/{max_score:g}, must be {expected}")
+                                 f"{name!r} ({student}): {score:g}/{max_score:g}, must be {expected}"
+                                 + said_by_tests(course / "autograded" / student / unit / notebook, answer_id))
     assert wrong == [], "the grading does not match the catalogue:\n" + "\n".join(wrong)
 
     for student in submissions:
