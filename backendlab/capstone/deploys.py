@@ -16,10 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..load import UnixHTTPConnection
 from .app import Naive, request
 from .project import Project
-from .traffic import Report, workload
+from .traffic import Report, count_failed, workload
 
 
 class Steady:
@@ -34,20 +33,14 @@ class Steady:
 
     @property
     def failed(self) -> int:
-        return sum(n for status, n in self.statuses.items() if status == 0 or status >= 500)
+        return count_failed(self.statuses)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            connection = UnixHTTPConnection(self.socket, timeout=10)
             try:
-                connection.request("GET", self.path)
-                response = connection.getresponse()
-                response.read()
-                self.statuses[response.status] += 1
+                self.statuses[request(self.socket, "GET", self.path, timeout=10)[0]] += 1
             except (OSError, http.client.HTTPException):
                 self.statuses[0] += 1
-            finally:
-                connection.close()
 
     def __enter__(self) -> Steady:
         self._thread.start()
@@ -116,7 +109,7 @@ def during_replay(project: Project, old: Any, site: Any, deploy: Callable[[], An
 
     def release_after_the_switch() -> None:
         while thread.is_alive() or not result:
-            if any(app.served for app in project._apps if app is not old):
+            if any(app.served for app in project.apps if app is not old):
                 break
             time.sleep(0.005)
         time.sleep(margin)

@@ -48,6 +48,11 @@ class Project:
         self._started = 0
 
     @property
+    def apps(self) -> list[App]:
+        """The apps this project serves now, oldest first."""
+        return list(self._apps)
+
+    @property
     def cache(self) -> Any:
         """This project's private Redis (started on first use), emptied at the start."""
         if self._cache is None:

@@ -103,10 +103,9 @@ def at_once(app: App, paths: list[str]) -> list[tuple[int, Any]]:
     return answers
 
 
-def statements_for(app: App, path: str, requests: int) -> int:
+def statements_for(app: App, path: str) -> int:
     """How many SQL statements the requests for exactly ``path`` ran, in all (the app records a
-    request before its answer leaves, so every answered request is there; ``requests`` is how
-    many the caller sent, kept for the call's readability)."""
+    request before its answer leaves, so every answered request is there)."""
     return sum(len(entry.statements) for entry in list(app.served) if entry.path == path)
 
 

@@ -11,6 +11,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 
+def count_failed(statuses: dict[int, int]) -> int:
+    """Of {status: count}, the requests that failed: 5xx, or no answer at all (status 0)."""
+    return sum(n for status, n in statuses.items() if status >= 500 or status == 0)
+
+
 # --- the traffic: a seeded replay, reads in rounds, writes between them ------------------------
 
 
@@ -91,8 +96,8 @@ class Report:
 
     @property
     def failed(self) -> int:
-        """Answers that were neither 2xx nor the 404 the seeded traffic never asks for."""
-        return sum(n for status, n in self.by_status.items() if status >= 500 or status == 0)
+        """Requests that failed: a 5xx answer, or none at all (status 0)."""
+        return count_failed(self.by_status)
 
     def save(self, file: str | Path) -> Path:
         """Write the report as JSON (``baseline.json``, ``after.json``) for the final report.
