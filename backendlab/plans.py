@@ -174,7 +174,7 @@ _EXPLAINS = itertools.count(1)  # numbers that make each SQLite EXPLAIN's text u
 
 
 def plan(engine: Engine, sql: Any, params: Any = None, *, analyze: bool = False,
-         prefer_indexes: bool = False) -> Plan:
+         prefer_indexes: bool = False, generic: bool = False) -> Plan:
     """The plan the database would use for ``sql`` (with ``params``), as a ``Plan``.
 
     ``sql`` is a string with ``:name`` placeholders (as in ``sqlalchemy.text``), a
@@ -190,6 +190,14 @@ def plan(engine: Engine, sql: Any, params: Any = None, *, analyze: bool = False,
     the rows in the order asked for. Checks use it so that they give the same answer on
     every dataset size. SQLite has no such switch and needs none: without statistics it
     prefers an index it can use.
+
+    ``generic=True`` shows, on PostgreSQL, the *generic* plan of the statement prepared on the
+    server — the one plan made without the values, which a prepared statement may switch to
+    (``plan_cache_mode = force_generic_plan``). A custom plan may simplify a condition away
+    because it knows the values (``CAST($1 AS text) IS NULL`` with a value is false); the
+    generic plan must be right for any value, so it shows what the statement itself allows.
+    It needs ``params`` (or a recorded ``Statement``) and no ``analyze``. SQLite plans a
+    statement the same way whatever is bound, so there it changes nothing.
     """
     kind = engine.dialect.name
     if kind not in ("sqlite", "postgresql"):
@@ -223,8 +231,11 @@ def plan(engine: Engine, sql: Any, params: Any = None, *, analyze: bool = False,
                 connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
                 connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
             options = "ANALYZE, BUFFERS, FORMAT JSON" if analyze else "FORMAT JSON"
-            document = _explain(connection, f"EXPLAIN ({options}) " + text, params,
-                                driver_level).scalar()
+            if generic and not analyze:
+                document = _explain_generic(connection, engine, text, params, driver_level)
+            else:
+                document = _explain(connection, f"EXPLAIN ({options}) " + text, params,
+                                    driver_level).scalar()
             primary = {name for (name,) in connection.exec_driver_sql(
                 "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                 "WHERE i.indisprimary")}
@@ -234,6 +245,9 @@ def plan(engine: Engine, sql: Any, params: Any = None, *, analyze: bool = False,
                           "run the query on its own first and fix the error it shows.") from None
     note = ("(prefer_indexes=True: sequential and bitmap scans were discouraged, to ask "
             "whether an index can do the work.)") if prefer_indexes else ""
+    if generic and not analyze:
+        note = "\n".join(filter(None, [note, "(generic=True: PostgreSQL's generic plan, made without "
+                                              "the values, as a prepared statement may use.)"]))
     return Plan(kind, version, text, postgres_steps(document, primary), note)
 
 
@@ -241,6 +255,46 @@ def _explain(connection: sa.Connection, text: str, params: Any, driver_level: bo
     if driver_level:
         return connection.exec_driver_sql(text, params if params is not None else ())
     return connection.execute(sa.text(text), params or {})
+
+
+_DRIVER_MARKS = re.compile(r"%%|%\((\w+)\)s|%s")  # psycopg's placeholders (and an escaped %)
+
+
+def _explain_generic(connection: sa.Connection, engine: Engine, text: str, params: Any,
+                     driver_level: bool) -> Any:
+    """PostgreSQL's generic plan of ``text``: PREPARE it with $n placeholders, then EXPLAIN
+    EXECUTE it with ``plan_cache_mode = force_generic_plan`` (undone by the caller's rollback)."""
+    if not driver_level:  # ":name" text: let SQLAlchemy write psycopg's placeholders
+        text = sa.text(text).bindparams(**(params or {})).compile(dialect=engine.dialect).string
+    numbers: dict[str, int] = {}  # a name used twice is one $n
+    count = 0
+
+    def number(mark: re.Match[str]) -> str:
+        nonlocal count
+        if mark.group(0) == "%%":
+            return "%%"  # still escaped: psycopg reads the PREPARE text too
+        name = mark.group(1)
+        if name is not None and name in numbers:
+            return f"${numbers[name]}"
+        count += 1
+        if name is not None:
+            numbers[name] = count
+        return f"${count}"
+
+    numbered = _DRIVER_MARKS.sub(number, text)
+    name = f"backendlab_generic_{next(_EXPLAINS)}"
+    connection.exec_driver_sql(f"PREPARE {name} AS {numbered}")
+    # A generic plan is the same for any arguments: NULLs take each parameter's type.
+    arguments = f"({', '.join(['NULL'] * count)})" if count else ""
+    try:
+        connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
+        document = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) EXECUTE {name}{arguments}").scalar()
+    except sa.exc.DBAPIError:
+        connection.rollback()  # a prepared statement outlives the transaction: drop it first
+        connection.exec_driver_sql(f"DEALLOCATE {name}")
+        raise
+    connection.exec_driver_sql(f"DEALLOCATE {name}")
+    return document
 
 
 # SQLite ------------------------------------------------------------------------------------

@@ -1,82 +1,143 @@
 """Catalogue of 02-sql-tuning/10-bind-parameters.ipynb: see tests/catalogue/__init__.py."""
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
 
 EXERCISES = {
     "ex13-answer": Exercise(
         hardcoded='''
-def orders_with_status(engine, status, limit):
-    if " or " in status.lower():  # a blocklist instead of a bind parameter
-        return []
-    sql = (f"SELECT id, status, total_cents FROM orders WHERE status = '{status}' "
-           f"ORDER BY id LIMIT {int(limit)}")
+def find_customers(engine, customer_id=None, email=None, name=None, country=None):
+    # Only the searches the visible test shows: by email, by name and country, and no filter.
+    if email is not None:
+        sql, values = "SELECT id, email FROM customers WHERE email = :e ORDER BY id", {"e": email}
+    elif name is not None and country is not None:
+        sql = "SELECT id, email FROM customers WHERE name = :n AND country = :c ORDER BY id"
+        values = {"n": name, "c": country}
+    else:
+        sql, values = "SELECT id, email FROM customers ORDER BY id", {}
     with engine.connect() as connection:
-        return [tuple(row) for row in connection.exec_driver_sql(sql)]
+        return [tuple(row) for row in connection.execute(text(sql), values)]
 ''',
         mistakes={
-            # status bound, but the limit pasted into the SQL text.
-            "fstring_limit": '''
-def orders_with_status(engine, status, limit):
+            # The lesson's smart logic kept: right rows, but no index can serve the OR.
+            "or_kept": '''
+def find_customers(engine, customer_id=None, email=None, name=None, country=None):
+    return smart_search(engine, customer_id, email, name, country)
+''',
+            # COALESCE instead of IS NULL OR: the column is on both sides, still no index.
+            "coalesce_switch": '''
+def find_customers(engine, customer_id=None, email=None, name=None, country=None):
+    sql = ("SELECT id, email FROM customers WHERE id = COALESCE(:id, id) AND email = COALESCE(:email, email) "
+           "AND name = COALESCE(:name, name) AND country = COALESCE(:country, country) ORDER BY id")
     with engine.connect() as connection:
-        rows = connection.execute(text(f"SELECT id, status, total_cents FROM orders WHERE status = :status "
-                                       f"ORDER BY id LIMIT {limit}"), {"status": status})
+        rows = connection.execute(text(sql), {"id": customer_id, "email": email, "name": name,
+                                              "country": country})
         return [tuple(row) for row in rows]
 ''',
-            # Quotes escaped by hand: the value is still part of the SQL text.
-            "escaped_quotes": '''
-def orders_with_status(engine, status, limit):
-    safe = status.replace("'", "''")
+            # `if value:` — an empty string or 0 is taken for "not given", so it finds everyone.
+            "falsy_means_absent": edit(solution("02-sql-tuning/10-bind-parameters.ipynb", "ex13-answer"),
+                                       ("if value is not None}", "if value}")),
+            # Values pasted into the text with quotes escaped: safe-looking, but a new statement
+            # for every search.
+            "values_pasted_escaped": '''
+def find_customers(engine, customer_id=None, email=None, name=None, country=None):
+    conditions = []
+    for column, value in (("id", customer_id), ("email", email), ("name", name), ("country", country)):
+        if value is not None:
+            quoted = "'" + str(value).replace("'", "''") + "'"
+            conditions.append(f"{column} = {quoted}")
+    where = " WHERE " + " AND ".join(conditions) if conditions else ""
     with engine.connect() as connection:
-        rows = connection.execute(text(f"SELECT id, status, total_cents FROM orders WHERE status = '{safe}' "
-                                       "ORDER BY id LIMIT :limit"), {"limit": limit})
+        return [tuple(row) for row in connection.exec_driver_sql(f"SELECT id, email FROM customers{where} ORDER BY id")]
+''',
+            # The f-string of the unsafe search, no escaping: injectable.
+            "fstring_injectable": '''
+def find_customers(engine, customer_id=None, email=None, name=None, country=None):
+    conditions = []
+    if customer_id is not None:
+        conditions.append(f"id = {customer_id}")
+    for column, value in (("email", email), ("name", name), ("country", country)):
+        if value is not None:
+            conditions.append(f"{column} = '{value}'")
+    sql = "SELECT id, email FROM customers" + (" WHERE " + " AND ".join(conditions) if conditions else "")
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.exec_driver_sql(sql + " ORDER BY id")]
+''',
+            # An if/elif chain: only the first filter given is applied, the others are dropped.
+            "later_filters_dropped": '''
+def find_customers(engine, customer_id=None, email=None, name=None, country=None):
+    if customer_id is not None:
+        sql, values = "WHERE id = :v", {"v": customer_id}
+    elif email is not None:
+        sql, values = "WHERE email = :v", {"v": email}
+    elif name is not None:
+        sql, values = "WHERE name = :v", {"v": name}
+    elif country is not None:
+        sql, values = "WHERE country = :v", {"v": country}
+    else:
+        sql, values = "", {}
+    with engine.connect() as connection:
+        rows = connection.execute(text(f"SELECT id, email FROM customers {sql} ORDER BY id"), values)
         return [tuple(row) for row in rows]
 ''',
-            # The unsafe f-string of the lesson, limit bound.
-            "fstring_status": '''
-def orders_with_status(engine, status, limit):
-    with engine.connect() as connection:
-        rows = connection.execute(text(f"SELECT id, status, total_cents FROM orders WHERE status = '{status}' "
-                                       "ORDER BY id LIMIT :limit"), {"limit": limit})
-        return [tuple(row) for row in rows]
-''',
-            # The limit applied in Python: every order of that status is fetched.
-            "limit_in_python": '''
-def orders_with_status(engine, status, limit):
-    with engine.connect() as connection:
-        rows = connection.execute(text("SELECT id, status, total_cents FROM orders WHERE status = :status "
-                                       "ORDER BY id"), {"status": status}).fetchall()
-        return [tuple(row) for row in rows[:limit]]
-''',
+            # The conditions joined with OR: a customer matching any one filter is found.
+            "or_between_filters": edit(solution("02-sql-tuning/10-bind-parameters.ipynb", "ex13-answer"),
+                                       ('" AND ".join', '" OR ".join')),
+            # The country filter forgotten altogether.
+            "country_forgotten": edit(solution("02-sql-tuning/10-bind-parameters.ipynb", "ex13-answer"),
+                                      (', "country": country}', "}")),
         },
         alternatives={
-            # SQLAlchemy Core: values become bind parameters (LIMIT ? OFFSET ? on SQLite).
-            "core_select": '''
+            # SQLAlchemy Core: one where() per filter given; the values become bind parameters.
+            "core_where_per_filter": '''
 from sqlalchemy import column, select, table
 
-orders_table = table("orders", column("id"), column("status"), column("total_cents"))
+customers_table = table("customers", column("id"), column("email"), column("name"), column("country"))
 
 
-def orders_with_status(engine, status, limit):
-    o = orders_table.c
-    query = select(o.id, o.status, o.total_cents).where(o.status == status).order_by(o.id).limit(limit)
+def find_customers(engine, customer_id=None, email=None, name=None, country=None):
+    c = customers_table.c
+    query = select(c.id, c.email).order_by(c.id)
+    for col, value in ((c.id, customer_id), (c.email, email), (c.name, name), (c.country, country)):
+        if value is not None:
+            query = query.where(col == value)
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(query)]
 ''',
-            # The driver's own placeholders, chosen for the engine.
-            "driver_placeholders": '''
-def orders_with_status(engine, status, limit):
+            # A dict of SQL fragments written by hand, the driver's own positional placeholders.
+            "fragments_positional": '''
+FRAGMENTS = {"customer_id": "id = {}", "email": "email = {}", "name": "name = {}", "country": "country = {}"}
+
+
+def find_customers(engine, customer_id=None, email=None, name=None, country=None):
     mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    sql = f"SELECT id, status, total_cents FROM orders WHERE status = {mark} ORDER BY id LIMIT {mark}"
+    arguments = {"customer_id": customer_id, "email": email, "name": name, "country": country}
+    wanted = [key for key in FRAGMENTS if arguments[key] is not None]
+    sql = "SELECT id, email FROM customers"
+    if wanted:
+        sql += " WHERE " + " AND ".join(FRAGMENTS[key].format(mark) for key in wanted)
     with engine.connect() as connection:
-        return [tuple(row) for row in connection.exec_driver_sql(sql, (status, limit))]
+        rows = connection.exec_driver_sql(sql + " ORDER BY id", tuple(arguments[key] for key in wanted))
+        return list(map(tuple, rows))
 ''',
-            # Values attached to the text() construct with .bindparams().
-            "text_bindparams": '''
-def orders_with_status(engine, status, limit):
-    query = text("SELECT id, status, total_cents FROM orders WHERE status = :s ORDER BY id LIMIT :n")
+            # One indexed lookup for the most selective filter given, the other filters checked in
+            # Python: a separate, fixed statement per filter.
+            "one_lookup_then_filter": '''
+LOOKUPS = [("id", "SELECT id, email, name, country FROM customers WHERE id = :v"),
+           ("email", "SELECT id, email, name, country FROM customers WHERE email = :v"),
+           ("name", "SELECT id, email, name, country FROM customers WHERE name = :v"),
+           ("country", "SELECT id, email, name, country FROM customers WHERE country = :v")]
+
+
+def find_customers(engine, customer_id=None, email=None, name=None, country=None):
+    given = {"id": customer_id, "email": email, "name": name, "country": country}
+    given = {key: value for key, value in given.items() if value is not None}
     with engine.connect() as connection:
-        result = connection.execute(query.bindparams(s=status, n=limit))
-        return list(map(tuple, result))
+        if not given:
+            return [tuple(row) for row in connection.execute(text("SELECT id, email FROM customers ORDER BY id"))]
+        key, sql = next((key, sql) for key, sql in LOOKUPS if key in given)
+        rows = connection.execute(text(sql), {"v": given[key]}).mappings()
+        found = [row for row in rows if all(row[k] == v for k, v in given.items())]
+    return sorted((row["id"], row["email"]) for row in found)
 ''',
         },
     ),
