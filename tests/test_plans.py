@@ -361,3 +361,15 @@ def test_sqlite_reads_index_text_with_comments_and_left_joins(tmp_path):
         db.execute(sa.text("DROP INDEX b_a"))
     scanned = plans.plan(engine, "SELECT a.id, b.id FROM a LEFT JOIN b ON b.a_id = a.id WHERE a.k = 1")
     assert scanned.full_scans() == ["b"]
+
+
+def test_generic_plan_keeps_what_a_custom_plan_simplifies_away(shop: sa.Engine) -> None:
+    """generic=True: PostgreSQL's plan made without the values cannot drop ``CAST(:p AS TEXT) IS
+    NULL`` (2.10 ex13's smart logic); on SQLite the plan is the same either way."""
+    with shop.begin() as connection:
+        connection.exec_driver_sql("CREATE INDEX IF NOT EXISTS idx_t_customers_email ON customers (email)")
+    sql = "SELECT id FROM customers WHERE (CAST(:e AS TEXT) IS NULL OR email = :e)"
+    params = {"e": "nobody@example.com"}
+    assert not plan(shop, sql, params, prefer_indexes=True, generic=True).searches("customers")
+    assert plan(shop, "SELECT id FROM customers WHERE email = :e", params, prefer_indexes=True,
+                generic=True).searches("customers")
