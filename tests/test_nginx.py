@@ -419,3 +419,34 @@ def test_a_sandboxed_kernel_whose_tag_is_all_digits_keeps_its_instances(monkeypa
         assert first.root.is_dir() and first.get("/").status == 204
     finally:
         first.stop()
+
+
+def test_a_busy_worker_is_still_seen_holding_its_listener(tmp_path) -> None:
+    """A worker opens and closes a connection's descriptor all the time; one that vanished
+    between listing /proc/<pid>/fd and reading it once made a serving worker look finished
+    (5.6's deploy then stopped the app it still sent requests to)."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    from backendlab.services import nginx as service  # noqa: PLC0415
+
+    churn = subprocess.Popen([sys.executable, "-c", f"""
+import os, socket
+listener = socket.socket(socket.AF_UNIX)
+listener.bind({str(tmp_path / 'l.sock')!r}); listener.listen()
+print("ready", flush=True)
+while True:
+    os.close(os.open("/dev/null", os.O_RDONLY))
+"""], stdout=subprocess.PIPE, text=True)
+    try:
+        assert churn.stdout.readline().strip() == "ready"
+        listening = service._listening_inodes()
+        deadline = time.monotonic() + 2
+        seen = []
+        while time.monotonic() < deadline:
+            seen.append(service._holds_a_listener(churn.pid, listening))
+        assert all(seen), f"{seen.count(False)} of {len(seen)} looks missed the listener"
+    finally:
+        churn.kill()
+        churn.wait()

@@ -668,10 +668,20 @@ def _holds_a_listener(pid: int, listening: set[str]) -> bool:
     """Does process ``pid`` still hold one of the ``listening`` sockets (so it may still
     accept a new connection)? False once it has gone."""
     try:
-        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+        descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
     except OSError:
-        return False
-    return any(link.startswith("socket:[") and link[8:-1] in listening for link in links)
+        return False  # gone
+    for descriptor in descriptors:
+        try:
+            link = os.readlink(descriptor)
+        except OSError:
+            # closed since the listing: a busy worker opens and closes a connection's
+            # descriptor all the time (one vanished descriptor once made a serving worker look
+            # finished, and a deploy stopped the app it still sent requests to)
+            continue
+        if link.startswith("socket:[") and link[8:-1] in listening:
+            return True
+    return False
 
 
 def _wait_old_workers_closed(workers: list[int]) -> None:
