@@ -29,23 +29,28 @@ def redis_answers():
         return False
 
 
-def stop(signum, frame):
-    print("app: finishing the work in flight...", flush=True)
-    time.sleep(0.3)  # saving the work in flight takes a moment, and needs Redis
-    if redis_answers():
-        print("app: stopped", flush=True)
-        sys.exit(0)
-    print("app: LOST REDIS while stopping: the work in flight is lost", flush=True)
-    sys.exit(1)
+stopping = False
+
+
+def on_sigterm(signum, frame):
+    global stopping
+    stopping = True  # only a flag: the work is done by the main loop, not inside the handler
 
 
 if not redis_answers():
     print("app: Redis at run/redis.sock is not answering PONG: not starting", file=sys.stderr, flush=True)
     sys.exit(1)
-signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGTERM, on_sigterm)
 print(f"app: serving (pid {os.getpid()})", flush=True)
-while True:
-    time.sleep(1)
+while not stopping:
+    time.sleep(0.02)
+print("app: finishing the work in flight...", flush=True)
+time.sleep(0.3)  # saving the work in flight takes a moment, and needs Redis
+if redis_answers():
+    print("app: stopped", flush=True)
+    sys.exit(0)
+print("app: LOST REDIS while stopping: the work in flight is lost", flush=True)
+sys.exit(1)
 '''
 
 REDIS_CONF = 'port 0\nunixsocket run/redis.sock\nunixsocketperm 700\nsave ""\nappendonly no\n'
