@@ -151,6 +151,8 @@ def test_blocking_workers_stop_serving_when_their_master_is_killed(name: str) ->
     """SIGKILL gives the master no chance to stop its forked workers: they notice on their own
     (else they would go on serving the old app from the shared socket)."""
     app = shop_app.start(name, "blocking", workers=2)
+    for _ in range(20):  # each connection wakes both workers: one serves, the other must not hang
+        assert get(app, "/health")[0] == 200
     master = app.pid
     workers = [child.pid for child in psutil.Process(master).children()]
     assert len(workers) == 2

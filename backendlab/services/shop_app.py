@@ -400,6 +400,11 @@ def _serve_stdlib(name: str, stem: Path, kind: str, options: dict[str, Any]) -> 
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         server.serve_forever()
         return
+    # Every worker waits in select() on the shared socket, and a new connection wakes them all;
+    # only one accept() succeeds. A blocking accept() would leave the others stuck until the
+    # next connection, deaf to service_actions (a SIGKILLed master's workers lingered on):
+    # a non-blocking one returns at once ("would block"), as gunicorn's sync workers do.
+    listener.setblocking(False)
     master = os.getpid()
     workers = []
     for _ in range(options.get("workers", 1)):
