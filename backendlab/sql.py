@@ -395,12 +395,15 @@ def create_kernel_role(admin: psycopg.Connection, tag: str) -> tuple[str, str]:
     lock_down(admin)
     drop_orphaned_kernel_roles(admin)
     role, password = KERNEL_ROLE_PREFIX + tag, secrets.token_urlsafe(24)
-    admin.execute(pgsql.SQL(
-        "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
-        "CONNECTION LIMIT {} PASSWORD {}").format(
-            pgsql.Identifier(role), pgsql.Literal(KERNEL_CONNECTIONS), pgsql.Literal(password)))
-    admin.execute(pgsql.SQL("COMMENT ON ROLE {} IS {}").format(
-        pgsql.Identifier(role), pgsql.Literal(f"{GRADER_COMMENT}{os.getpid()}")))
+    # One transaction: another grader's drop_orphaned_kernel_roles must never see the role
+    # without its comment (it would take it for an orphan and drop a live kernel's role).
+    with admin.transaction():
+        admin.execute(pgsql.SQL(
+            "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS "
+            "CONNECTION LIMIT {} PASSWORD {}").format(
+                pgsql.Identifier(role), pgsql.Literal(KERNEL_CONNECTIONS), pgsql.Literal(password)))
+        admin.execute(pgsql.SQL("COMMENT ON ROLE {} IS {}").format(
+            pgsql.Identifier(role), pgsql.Literal(f"{GRADER_COMMENT}{os.getpid()}")))
     return role, password
 
 

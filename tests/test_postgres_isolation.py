@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -292,6 +293,31 @@ def test_the_roles_of_a_grading_process_that_was_killed_go_with_the_next_kernel(
     with superuser() as admin:
         for role in (alive, "backendlab_kernel_next1"):
             sql.drop_kernel_role(admin, role)
+
+
+def test_a_role_being_made_is_never_taken_for_an_orphan(server: str) -> None:
+    """Graders run side by side (``grade --jobs``): one making a kernel's role while another
+    sweeps orphans must not lose it (the sweep once saw a role before its grader's comment)."""
+    made, stop = [], threading.Event()
+
+    def sweep() -> None:
+        with superuser() as admin:
+            while not stop.is_set():
+                sql.drop_orphaned_kernel_roles(admin)
+
+    sweeper = threading.Thread(target=sweep)
+    sweeper.start()
+    try:
+        with superuser() as admin:
+            made = [sql.create_kernel_role(admin, f"busy{n}")[0] for n in range(40)]
+    finally:
+        stop.set()
+        sweeper.join()
+    lost = [role for role in made if not role_exists(role)]
+    with superuser() as admin:
+        for role in made:
+            sql.drop_kernel_role(admin, role)
+    assert lost == []
 
 
 def _a_dead_pid() -> int:
