@@ -176,13 +176,14 @@ def unit_answer_ids(course: Path, unit: str) -> dict[str, list[str]]:
 
 
 def write_pretend(course: Path, unit: str, student: str, pretend: catalogue.Pretend) -> None:
-    """submitted/<student>/<unit>/: the solutions, with the pretend student's answers in place."""
+    """submitted/<student>/<unit>/: the notebooks the pretend student answers, solutions with its
+    answers in place (grading a notebook it leaves as the solution would prove nothing new)."""
     target = course / "submitted" / student / unit
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
-    for path in sorted((course / "source" / unit).glob("*.ipynb")):
-        notebook = catalogue.with_answers(nbformat.read(path, 4), pretend.answers.get(path.name, {}))
-        nbformat.write(notebook, target / path.name)
+    for name, answers in sorted(pretend.answers.items()):
+        notebook = catalogue.with_answers(nbformat.read(course / "source" / unit / name, 4), answers)
+        nbformat.write(notebook, target / name)
 
 
 def exercise_scores(gradebook: Gradebook, unit: str, student: str,

@@ -71,7 +71,7 @@ def class_of(unit: str, notebooks: list[str], answer_ids: dict[str, list[str]]) 
     Every exercise is graded on its own test cells, so one student can carry one mistake of
     *every* exercise at once: student ``mistakes-k`` answers each exercise with its k-th mistake
     (or the solution, which must then keep full marks — so a mistake that breaks a neighbour
-    is noticed too). Likewise ``alternatives-k``; ``hardcoded`` carries every hard-coded answer.
+    is noticed too); it submits only the notebooks where it answers something. Likewise ``alternatives-k``; ``hardcoded`` carries every hard-coded answer.
     ``answer_ids`` maps each notebook to its code answer cells.
     """
     catalogue = {notebook: exercises(unit, notebook) for notebook in notebooks}
@@ -91,8 +91,10 @@ def class_of(unit: str, notebooks: list[str], answer_ids: dict[str, list[str]]) 
                     student.answers.setdefault(notebook, {})[answer_id] = code
                     student.expect[(notebook, answer_id)] = expected
                     student.names[(notebook, answer_id)] = name
-    for student in students.values():  # everything not replaced is the solution: full marks
-        for notebook in notebooks:
+    # In a notebook a student answers, every exercise not replaced is the solution: full marks.
+    # A notebook the student leaves alone is not submitted (the solution student proves it).
+    for student in students.values():
+        for notebook in student.answers:
             for answer_id in answer_ids[notebook]:
                 student.expect.setdefault((notebook, answer_id), "full")
     return students
