@@ -1,6 +1,8 @@
 """Catalogue of 03-redis-caching/06-stampede.ipynb: see tests/catalogue/__init__.py."""
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
+
+EX11 = solution("03-redis-caching/06-stampede.ipynb", "ex11-answer")
 
 HARDCODED10 = '''
 def get_product_safely(r, prefix, product_id, load, ttl):
@@ -23,8 +25,9 @@ def get_product_safely(r, prefix, product_id, load, ttl):
 '''
 
 HARDCODED11 = '''
-def should_refresh_early(now, expiry, delta, beta, rand):
-    return now - delta * math.log(rand) >= expiry
+def refresh_probability(seconds_left, delta, beta):
+    return {(0.5, 0.1, 1.0): 0.006737946999085467, (0.1, 0.1, 1.0): 0.36787944117144233,
+            (0.1, 0.1, 2.0): 0.6065306597126334, (0.0, 0.1, 1.0): 1.0}[(seconds_left, delta, beta)]
 '''
 
 EXERCISES = {
@@ -283,64 +286,87 @@ import os
     "ex11-answer": Exercise(
         hardcoded=HARDCODED11,
         mistakes={
-            # beta forgotten: with beta = 0 (never early) or beta = 3 the decision is wrong
-            "beta_forgotten": '''
-def should_refresh_early(now, expiry, delta, beta, rand):
-    return now - delta * math.log(rand) >= expiry
+            # the lesson's edge: after expiry the rule always holds, but the formula alone goes above 1
+            "forgot_expiry_always_refreshes": edit(
+                EX11, ("    if seconds_left <= 0:", "    if seconds_left == 0:")),
+            # the closed form alone: beta 0 divides by zero (and after expiry it exceeds 1)
+            "divides_by_beta_zero": '''
+def refresh_probability(seconds_left, delta, beta):
+    return math.exp(-seconds_left / (delta * beta))
 ''',
-            # the sign of ln(rand) (which is <= 0) flipped: refreshes only after expiry
-            "sign_flipped": '''
-def should_refresh_early(now, expiry, delta, beta, rand):
-    return now + delta * beta * math.log(rand) >= expiry
+            # beta 0 handled before expiry is checked: at and after expiry it says 0, not 1
+            "beta_zero_before_expiry_check": '''
+def refresh_probability(seconds_left, delta, beta):
+    if beta == 0:
+        return 0.0
+    if seconds_left <= 0:
+        return 1.0
+    return math.exp(-seconds_left / (delta * beta))
 ''',
-            # base-10 logarithm instead of the natural one
-            "log10": '''
-def should_refresh_early(now, expiry, delta, beta, rand):
-    return now - delta * beta * math.log10(rand) >= expiry
-''',
-            # the probability form, dividing by delta * beta: beta = 0 divides by zero
-            "probability_form_divides_by_beta": '''
-def should_refresh_early(now, expiry, delta, beta, rand):
-    return rand <= math.exp(-(expiry - now) / (delta * beta))
-''',
-            # draws its own random number instead of using `rand`
-            "ignores_given_rand": '''
+            # "expired" read as strictly after expiry: at expiry with beta 0 the rule's >= holds
+            "at_expiry_not_expired": edit(
+                EX11, ("    if seconds_left <= 0:", "    if seconds_left < 0:")),
+            # sign flipped: exp(+x) grows with the time left
+            "sign_flipped": edit(EX11, ("math.exp(-seconds_left", "math.exp(seconds_left")),
+            # a base-10 logarithm: its inverse is 10 ** x, not e ** x
+            "log10": edit(EX11, ("math.exp(-seconds_left / (delta * beta))",
+                                 "10 ** (-seconds_left / (delta * beta))")),
+            # operator precedence: divides by delta, then multiplies by beta (right only for beta 1)
+            "precedence_divides_then_multiplies": edit(
+                EX11, ("-seconds_left / (delta * beta)", "-seconds_left / delta * beta")),
+            # multiplies by delta * beta instead of dividing: the eager beta refreshes less
+            "multiplies_by_delta_beta": edit(
+                EX11, ("-seconds_left / (delta * beta)", "-seconds_left * delta * beta")),
+            # the chance of NOT refreshing
+            "one_minus": edit(EX11, ("return math.exp(", "return 1 - math.exp(")),
+            # returns one request's decision (True/False), not a probability
+            "returns_the_decision": '''
 import random
 
 
-def should_refresh_early(now, expiry, delta, beta, rand):
-    return now - delta * beta * math.log(random.random() or 1.0) >= expiry
+def refresh_probability(seconds_left, delta, beta):
+    rand = 1.0 - random.random()
+    return -delta * beta * math.log(rand) >= seconds_left
 ''',
-            # strict > : an expired value (rand = 1 or beta = 0, now == expiry) is not refreshed
-            "strictly_greater": '''
-def should_refresh_early(now, expiry, delta, beta, rand):
-    return now - delta * beta * math.log(rand) > expiry
+            # a Monte-Carlo estimate: close to the chance, but not the exact probability
+            "monte_carlo_estimate": '''
+import random
+
+
+def refresh_probability(seconds_left, delta, beta):
+    draws = 20_000
+    hits = sum(-delta * beta * math.log(1.0 - random.random()) >= seconds_left for _ in range(draws))
+    return hits / draws
 ''',
         },
         alternatives={
-            # time left compared with the random early margin
-            "time_left_vs_margin": '''
-def should_refresh_early(now, expiry, delta, beta, rand):
-    time_left = expiry - now
-    margin = -delta * beta * math.log(rand)
-    return time_left <= margin
+            # math.e ** ..., beta 0 first, and min() instead of an expiry branch
+            "power_of_e_with_min": '''
+def refresh_probability(seconds_left, delta, beta):
+    if beta == 0:
+        return 1.0 if seconds_left <= 0 else 0.0
+    return min(1.0, math.e ** (-seconds_left / (delta * beta)))
 ''',
-            # ln(1/rand) with numpy, and an explicit early return after expiry
-            "numpy_log_of_inverse": '''
-import numpy as np
-
-
-def should_refresh_early(now, expiry, delta, beta, rand):
-    if now >= expiry:
-        return True
-    return bool(now + delta * beta * np.log(1.0 / rand) >= expiry)
+            # the threshold on rand from the rule, clipped to (0, 1]: 1 / e^x with math.pow
+            "threshold_with_pow": '''
+def refresh_probability(seconds_left, delta, beta):
+    # refresh  <=>  -delta * beta * ln(rand) >= seconds_left  <=>  rand <= threshold
+    if seconds_left <= 0:
+        return 1.0
+    if not beta:
+        return 0.0
+    threshold = 1 / math.pow(math.e, seconds_left / (delta * beta))
+    return max(0.0, min(1.0, threshold))
 ''',
-            # exponential random variable: -ln(U) is Exp(1)
-            "exponential_draw": '''
-def should_refresh_early(now, expiry, delta, beta, rand):
-    exp_draw = -math.log(rand)          # an Exp(1) sample made from the given uniform
-    early_by = delta * beta * exp_draw  # how early this request is allowed to refresh
-    return not (now + early_by < expiry)
+            # the exponent first, -inf for "never": exp(-inf) is 0, exp(0) is 1
+            "exponent_with_infinity": '''
+def refresh_probability(seconds_left, delta, beta):
+    margin = delta * beta
+    if seconds_left > 0:
+        exponent = -seconds_left / margin if margin else -math.inf
+    else:
+        exponent = 0.0
+    return math.exp(exponent)
 ''',
         },
     ),
