@@ -1,69 +1,179 @@
 """Catalogue of 02-sql-tuning/08-statistics.ipynb: see tests/catalogue/__init__.py."""
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
+
+SOLUTION = solution("02-sql-tuning/08-statistics.ipynb", "ex11-answer")
+COMPARISON = "abs(recorded[table] - real) > tolerance * real"
 
 EXERCISES = {
     "ex11-answer": Exercise(
         hardcoded='''
-def refresh_statistics(engine):
-    with engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE imported_customers")
+def stale_tables(engine, tolerance=0.2):
+    found = ["carts", "page_views", "reviews"]
+    if engine.dialect.name == "sqlite":
+        found.append("gift_cards")
+    return sorted(found)
 ''',
         mistakes={
-            # ANALYZE in a transaction that is never committed: rolled back when the block ends.
-            "analyze_without_commit": '''
-def refresh_statistics(engine):
-    with engine.connect() as connection:
-        connection.execute(text("ANALYZE"))
-''',
-            # Only the tables the learner knows about, not "every table of the database".
-            "analyze_known_tables": '''
-def refresh_statistics(engine):
-    with engine.begin() as connection:
-        for table in ("customers", "orders", "imported_orders", "imported_customers"):
-            connection.exec_driver_sql(f"ANALYZE {table}")
-''',
-            # PRAGMA optimize analyzes only where SQLite judges it useful (and is SQLite-only).
-            "pragma_optimize": '''
-def refresh_statistics(engine):
-    with engine.begin() as connection:
-        connection.exec_driver_sql("PRAGMA optimize")
-''',
-            # VACUUM reclaims space; it gathers no planner statistics.
-            "vacuum_instead_of_analyze": '''
-def refresh_statistics(engine):
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("VACUUM")
-''',
+            # Refreshes the statistics before judging them: nothing looks stale, and what was
+            # asked about is gone.
+            "runs_analyze": edit(SOLUTION, ("    with engine.connect() as connection:\n",
+                                            "    with engine.connect() as connection:\n"
+                                            "        connection.exec_driver_sql(\"ANALYZE\")\n"
+                                            "        connection.commit()\n")),
+            # A table without statistics is skipped instead of reported.
+            "missing_as_fresh": edit(SOLUTION, ("table not in recorded or " + COMPARISON,
+                                                "table in recorded and " + COMPARISON)),
+            # The wrong number: SQLite's last stat number (rows per value, not rows), PostgreSQL's
+            # relpages (pages, not rows).
+            "wrong_number": edit(SOLUTION, ("int(stat.split()[0])", "int(stat.split()[-1])"),
+                                 ("SELECT c.relname, c.reltuples,", "SELECT c.relname, c.relpages,")),
+            # Only the tables that have an index (listed from the index catalog).
+            "only_tables_with_an_index": edit(
+                SOLUTION,
+                ("\"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'\"",
+                 "\"SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'index'\""),
+                ("tables = [table for table, _, _ in rows]",
+                 "tables = [name for (name,) in connection.exec_driver_sql("
+                 "\"SELECT DISTINCT tablename FROM pg_indexes WHERE schemaname = current_schema()\")]")),
+            # Absolute difference in rows instead of a fraction of the real count.
+            "absolute_difference": edit(SOLUTION, (COMPARISON, "abs(recorded[table] - real) > tolerance")),
+            # "At least" instead of "more than": the edge of the tolerance counts as stale.
+            "at_least_tolerance": edit(SOLUTION, (COMPARISON, COMPARISON.replace(" > ", " >= "))),
+            # A fraction of the recorded count instead of the real one.
+            "relative_to_recorded": edit(SOLUTION, (COMPARISON,
+                                                    "abs(recorded[table] - real) > tolerance * recorded[table]")),
+            # The ratio divides by the real count: an emptied table raises ZeroDivisionError.
+            "ratio_divides_by_zero": edit(SOLUTION, (COMPARISON, "abs(recorded[table] - real) / real > tolerance")),
+            # The tolerance parameter ignored: always 0.2.
+            "ignores_tolerance": edit(SOLUTION, (COMPARISON, "abs(recorded[table] - real) > 0.2 * real")),
+            # Only the table the lesson talked most about.
+            "only_orders": edit(SOLUTION, ("        stale = []\n", "        tables = ['orders']\n        stale = []\n")),
+            # Never analysed, misread. PostgreSQL: any row count in pg_class taken for ANALYZE
+            # (CREATE INDEX and VACUUM write one too); SQLite: sqlite_stat1 assumed to exist
+            # (before the first ANALYZE it does not).
+            "never_analysed_misread": edit(
+                SOLUTION,
+                ("            if \"sqlite_stat1\" in [name for (name,) in connection.exec_driver_sql(\n"
+                 "                    \"SELECT name FROM sqlite_master WHERE type = 'table'\")]:\n",
+                 "            if True:\n"),
+                ("recorded = {table: count for table, count, analysed in rows if analysed}",
+                 "recorded = {table: count for table, count, analysed in rows if count >= 0}")),
+            # Only the per-column (PostgreSQL: pg_stats) or per-index (SQLite: rows with an idx)
+            # statistics taken as "analysed": an empty table analysed on PostgreSQL, a table
+            # without an index on SQLite, look never analysed.
+            "column_or_index_statistics_only": edit(
+                SOLUTION,
+                ("\"SELECT tbl, stat FROM sqlite_stat1\"", "\"SELECT tbl, stat FROM sqlite_stat1 WHERE idx IS NOT NULL\""),
+                ("s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL\n                       OR EXISTS",
+                 "EXISTS")),
+            # PostgreSQL: only the record of an ANALYZE in this database (empty in a copy made from
+            # a template, whose statistics it has); SQLite: its own sqlite_ tables listed as the
+            # learner's.
+            "record_only_or_internal_tables": edit(
+                SOLUTION,
+                (" AND name NOT LIKE 'sqlite_%'\"", "\""),
+                ("s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL\n                       OR EXISTS (SELECT 1 FROM pg_stats p\n                                  WHERE p.schemaname = current_schema() AND p.tablename = c.relname)",
+                 "s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL")),
         },
         alternatives={
-            # Autocommit: the statement is committed as it runs.
-            "autocommit_connection": '''
-def refresh_statistics(engine):
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("ANALYZE")
-''',
-            # Every table by name, found with SQLAlchemy's inspector, then one commit.
-            "inspect_each_table": '''
-from sqlalchemy import inspect
-
-
-def refresh_statistics(engine):
-    tables = inspect(engine).get_table_names()
+            # One SQL query per engine does the comparison; the counts come from a UNION ALL.
+            "one_query_compares": '''
+def stale_tables(engine, tolerance=0.2):
     with engine.connect() as connection:
-        for name in tables:
-            connection.execute(text(f'ANALYZE "{name}"'))
-        connection.commit()
+        if engine.dialect.name == "sqlite":
+            names = [row[0] for row in connection.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"))]
+            has_stat1 = "sqlite_stat1" in [row[0] for row in connection.execute(text(
+                "SELECT name FROM sqlite_master"))]
+            recorded_sql = ("SELECT tbl AS name, max(CAST(stat AS INTEGER)) AS recorded FROM sqlite_stat1 GROUP BY tbl"
+                            if has_stat1 else "SELECT NULL AS name, NULL AS recorded WHERE 0")
+        else:
+            names = [row[0] for row in connection.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))]
+            recorded_sql = """
+                SELECT c.relname AS name, c.reltuples AS recorded FROM pg_class c
+                LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+                WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+                  AND (s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL
+                       OR c.oid IN (SELECT starelid FROM pg_statistic))"""
+        if not names:
+            return []
+        counts = " UNION ALL ".join(f"SELECT '{n}' AS name, count(*) AS real FROM \\"{n}\\"" for n in names)
+        rows = connection.execute(text(f"""
+            SELECT t.name FROM ({counts}) t LEFT JOIN ({recorded_sql}) r ON r.name = t.name
+            WHERE r.recorded IS NULL OR abs(r.recorded - t.real) > :tolerance * t.real
+            ORDER BY t.name"""), {"tolerance": tolerance})
+        return [row[0] for row in rows]
 ''',
-            # The DBAPI connection itself, committed by hand.
-            "raw_dbapi_connection": '''
-def refresh_statistics(engine):
+            # pandas for the catalogs, SQLAlchemy's inspector for the table list.
+            "pandas_and_inspector": '''
+import sqlalchemy
+
+
+def stale_tables(engine, tolerance=0.2):
+    tables = sqlalchemy.inspect(engine).get_table_names()
+    if engine.dialect.name == "sqlite":
+        if "sqlite_stat1" in pd.read_sql("SELECT name FROM sqlite_master", engine)["name"].tolist():
+            stat1 = pd.read_sql("SELECT tbl, stat FROM sqlite_stat1", engine)
+            stat1["rows"] = stat1["stat"].str.split().str[0].astype(int)
+            recorded = stat1.groupby("tbl")["rows"].max().to_dict()
+        else:
+            recorded = {}
+    else:
+        catalog = pd.read_sql("""
+            SELECT c.relname, c.reltuples, s.last_analyze, s.last_autoanalyze,
+                   (SELECT count(*) FROM pg_stats p WHERE p.schemaname = current_schema()
+                                                     AND p.tablename = c.relname) AS columns
+            FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+            WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'""", engine)
+        analysed = catalog[catalog["last_analyze"].notna() | catalog["last_autoanalyze"].notna()
+                           | (catalog["columns"] > 0)]
+        recorded = dict(zip(analysed["relname"], analysed["reltuples"]))
+    stale = []
+    for table in tables:
+        real = int(pd.read_sql(f'SELECT count(*) AS n FROM "{table}"', engine)["n"][0])
+        if table not in recorded or abs(recorded[table] - real) > tolerance * real:
+            stale.append(table)
+    return sorted(stale)
+''',
+            # The DBAPI connection itself; on PostgreSQL "never" read from reltuples and pg_stats
+            # (reltuples is -1 until the first VACUUM, ANALYZE or CREATE INDEX; a table with rows
+            # that ANALYZE saw has pg_stats rows).
+            "raw_connection_reltuples": '''
+def stale_tables(engine, tolerance=0.2):
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute("ANALYZE")
+        recorded = {}
+        if engine.dialect.name == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            names = [row[0] for row in cursor.fetchall()]
+            tables = [name for name in names if not name.startswith("sqlite_")]
+            if "sqlite_stat1" in names:
+                cursor.execute("SELECT tbl, stat FROM sqlite_stat1")
+                for table, stat in cursor.fetchall():
+                    recorded[table] = max(recorded.get(table, 0), int(stat.split()[0]))
+        else:
+            cursor.execute("""
+                SELECT c.relname, c.reltuples,
+                       EXISTS (SELECT 1 FROM pg_stats p WHERE p.schemaname = current_schema()
+                                                         AND p.tablename = c.relname)
+                FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace
+                                  AND c.relkind = 'r'""")
+            tables = []
+            for table, reltuples, has_columns in cursor.fetchall():
+                tables.append(table)
+                if has_columns or reltuples == 0:
+                    recorded[table] = reltuples
+        stale = []
+        for table in tables:
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            real = cursor.fetchone()[0]
+            if table not in recorded or abs(recorded[table] - real) > tolerance * real:
+                stale.append(table)
         cursor.close()
-        connection.commit()
+        return sorted(stale)
     finally:
         connection.close()
 ''',
