@@ -96,7 +96,8 @@ def stale_tables(engine, tolerance=0.2):
                 LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
                 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
                   AND (s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL
-                       OR c.oid IN (SELECT starelid FROM pg_statistic))"""
+                       OR c.relname IN (SELECT tablename FROM pg_stats
+                                         WHERE schemaname = current_schema()))"""
         if not names:
             return []
         counts = " UNION ALL ".join(f"SELECT '{n}' AS name, count(*) AS real FROM \\"{n}\\"" for n in names)
