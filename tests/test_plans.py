@@ -168,6 +168,12 @@ TABLES = {"orders", "customers"}
     ("SCAN orders USING INDEX idx_created", INDEX_WALK, "orders", "idx_created", False),
     ('SEARCH orders USING INDEX "by customer" (customer_id=?)', INDEX_SEARCH, "orders",
      "by customer", False),                                                  # a name with spaces
+    ("SEARCH customers USING INDEX customers (country, created_at) (country=?)", INDEX_SEARCH,
+     "customers", "customers (country, created_at)", False),                 # ...and parentheses
+    ("SCAN customers USING INDEX customers (country)", INDEX_WALK, "customers",
+     "customers (country)", False),
+    ("SEARCH customers USING INDEX by_lower (<expr>=?)", INDEX_SEARCH, "customers", "by_lower",
+     False),
     ("SCAN TABLE orders USING COVERING INDEX idx_created", INDEX_WALK, "orders", "idx_created", True),
     ("SEARCH o USING AUTOMATIC COVERING INDEX (customer_id=?)", AUTOMATIC_INDEX, "orders", None,
      False),
@@ -311,6 +317,13 @@ def test_network_delay_waits_before_every_statement(shop: sa.Engine) -> None:
 
 
 # Checks for test cells (learner-facing messages) ------------------------------------------
+
+
+def test_run_answer_leaves_a_percent_sign_alone(shop: sa.Engine) -> None:
+    """A % in an answer is SQL (LIKE 'pend%', a comment's "100%"), never a driver placeholder."""
+    plans.run_answer(shop, "-- serves 100% of the page\nCREATE INDEX pct ON orders (status) "
+                           "WHERE status LIKE 'pend%'", "my_index")
+    assert "pct" in [index.name for index in plans.indexes(shop, "orders")]
 
 
 def test_run_answer_explains_a_failing_statement(shop: sa.Engine) -> None:
