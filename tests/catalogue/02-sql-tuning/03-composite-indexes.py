@@ -72,6 +72,10 @@ EXERCISES = {
             "id_for_sign_up_order": one_index("CREATE INDEX idx_country ON customers (country, id)"),
             # the name first: no query gives a name, none can search the index
             "name_first": one_index("CREATE INDEX idx_country ON customers (name, country, created_at)"),
+            # today's countries only: a new country's page gets no index (hidden: NZ)
+            "todays_countries_only": one_index(
+                "CREATE INDEX ix ON customers (country, created_at) WHERE country IN ('AU','BR','CA',"
+                "'DE','ES','FR','GB','IN','IT','JP','NL','PL','SE','US')"),
         },
         alternatives={
             "descending_time": one_index("CREATE INDEX idx_country ON customers (country, created_at DESC)"),
@@ -89,6 +93,13 @@ EXERCISES = {
                 "-- the country pages: = on country, then sign-up order\n"
                 "CREATE INDEX /* one for three */ idx_country\n"
                 "    ON customers (country, created_at);  -- newest, since, count\n"),
+            # a % is SQL, never a driver placeholder (PostgreSQL failed it once)
+            "percent_in_a_comment": one_index(
+                "-- one index for 100% of the country page\n"
+                "CREATE INDEX country_page ON customers (country, created_at)"),
+            # a name that looks like a column list (SQLite's plan once cut it at the parenthesis)
+            "name_like_a_column_list": one_index(
+                'CREATE INDEX "customers (country, created_at)" ON customers (country, created_at)'),
         },
     ),
     "ex4-answer": Exercise(
@@ -138,6 +149,12 @@ EXERCISES = {
             # PostgreSQL has no collation NOCASE
             "nocase_collation": dashboard_index(
                 "CREATE INDEX idx_dashboard ON orders (status COLLATE NOCASE, created_at)"),
+            # every status but the common one: the dashboard shows them all (hidden: delivered)
+            "all_but_delivered": dashboard_index(
+                "CREATE INDEX ix ON orders (status, created_at) WHERE status <> 'delivered'"),
+            "listed_statuses_only": dashboard_index(
+                "CREATE INDEX ix ON orders (status, created_at) "
+                "WHERE status IN ('pending', 'shipped', 'refunded', 'cancelled')"),
         },
         alternatives={
             "descending_time": dashboard_index("CREATE INDEX idx_dashboard ON orders (status, created_at DESC)"),
@@ -152,6 +169,10 @@ EXERCISES = {
             "comments_and_semicolon": dashboard_index(
                 "/* support dashboard: status =, then created_at >= and ORDER BY */\n"
                 "CREATE INDEX idx_dashboard\n    ON orders (status, created_at);\n"),
+            "percent_in_a_comment": dashboard_index(
+                "-- 100% of the dashboard's work\nCREATE INDEX dashboard ON orders (status, created_at)"),
+            "name_like_a_column_list": dashboard_index(
+                'CREATE INDEX "orders (status, created_at)" ON orders (status, created_at)'),
         },
     ),
 }
