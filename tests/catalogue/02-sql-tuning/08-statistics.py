@@ -75,6 +75,11 @@ def stale_tables(engine, tolerance=0.2):
                 (" AND name NOT LIKE 'sqlite_%'\"", "\""),
                 ("s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL\n                       OR EXISTS (SELECT 1 FROM pg_stats p\n                                  WHERE p.schemaname = current_schema() AND p.tablename = c.relname)",
                  "s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL")),
+            # Only a table that grew counts: one whose statistics recorded more rows than it now
+            # has (half deleted) is left out, though the difference counts in both directions.
+            "only_growth_is_stale": edit(SOLUTION, (COMPARISON, "real - recorded[table] > tolerance * real")),
+            # The list in the order the catalog gives, not sorted by name.
+            "not_sorted": edit(SOLUTION, ("    return sorted(stale)", "    return stale")),
         },
         alternatives={
             # One SQL query per engine does the comparison; the counts come from a UNION ALL.
@@ -177,6 +182,74 @@ def stale_tables(engine, tolerance=0.2):
         return sorted(stale)
     finally:
         connection.close()
+''',
+            # pandas: catalogs and counts in DataFrames, merged and compared in one vectorised
+            # expression; PostgreSQL's tables listed from pg_tables.
+            "pandas_merge_vectorised": '''
+def stale_tables(engine, tolerance=0.2):
+    """Read the catalogs with pandas, count with SQL, compare in a DataFrame."""
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        tables = pd.read_sql("SELECT name AS tbl FROM sqlite_master WHERE type = 'table' "
+                             "AND substr(name, 1, 7) <> 'sqlite_'", engine)
+        if "sqlite_stat1" in set(pd.read_sql("SELECT name FROM sqlite_master", engine)["name"]):
+            stat = pd.read_sql("SELECT tbl, stat FROM sqlite_stat1", engine)
+            stat["recorded"] = stat["stat"].str.split().str[0].astype(int)
+            stat = stat.groupby("tbl", as_index=False)["recorded"].max()
+        else:
+            stat = pd.DataFrame({"tbl": [], "recorded": []})
+    else:
+        tables = pd.read_sql("SELECT tablename AS tbl FROM pg_tables WHERE schemaname = current_schema()", engine)
+        stat = pd.read_sql(
+            "SELECT c.relname AS tbl, c.reltuples AS recorded FROM pg_class c "
+            "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.reltuples >= 0 "
+            "AND (EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = c.relname) "
+            "     OR EXISTS (SELECT 1 FROM pg_stat_user_tables u WHERE u.relid = c.oid "
+            "                AND coalesce(u.last_analyze, u.last_autoanalyze) IS NOT NULL))", engine)
+    quote = engine.dialect.identifier_preparer.quote
+    counts = []
+    with engine.connect() as connection:
+        for name in tables["tbl"]:
+            counts.append(connection.execute(text(f"SELECT count(*) FROM {quote(name)}")).scalar())
+    tables["real"] = counts
+    merged = tables.merge(stat, on="tbl", how="left")
+    stale = merged["recorded"].isna() | ((merged["recorded"] - merged["real"]).abs() > tolerance * merged["real"])
+    return sorted(merged.loc[stale, "tbl"].tolist())
+''',
+            # SQLAlchemy Core counts the rows (no SQL string for them); SQLite's row count parsed
+            # in SQL (substr/instr); a missing sqlite_stat1 caught as an error; a range check.
+            "core_count_and_range_check": '''
+from sqlalchemy import inspect as sa_inspect, select, func, table as sa_table
+
+def recorded_counts(connection, kind):
+    """{table: recorded row count} for the tables whose statistics exist."""
+    if kind == "sqlite":
+        try:
+            rows = connection.exec_driver_sql(
+                "SELECT tbl, max(CAST(substr(stat, 1, instr(stat || ' ', ' ') - 1) AS INTEGER)) "
+                "FROM sqlite_stat1 GROUP BY tbl").all()
+        except Exception:  # no sqlite_stat1: ANALYZE never ran
+            return {}
+        return dict(rows)
+    return dict(connection.exec_driver_sql(
+        "SELECT c.relname, c.reltuples FROM pg_class c "
+        "LEFT JOIN pg_stat_user_tables u ON u.relid = c.oid "
+        "WHERE c.relnamespace = to_regnamespace(current_schema()) AND c.relkind = 'r' AND c.reltuples <> -1 "
+        "AND (u.last_analyze IS NOT NULL OR u.last_autoanalyze IS NOT NULL "
+        "     OR EXISTS (SELECT FROM pg_stats p WHERE p.schemaname = current_schema() AND p.tablename = c.relname))"
+    ).all())
+
+def stale_tables(engine, tolerance=0.2):
+    kind = backendlab.engine_kind(engine)
+    names = [n for n in sa_inspect(engine).get_table_names() if not n.startswith("sqlite_")]
+    with engine.connect() as connection:
+        recorded = recorded_counts(connection, kind)
+        result = set()
+        for name in names:
+            real = connection.execute(select(func.count()).select_from(sa_table(name))).scalar_one()
+            if name not in recorded or not (real - tolerance * real <= recorded[name] <= real + tolerance * real):
+                result.add(name)
+    return sorted(result)
 ''',
         },
     ),
