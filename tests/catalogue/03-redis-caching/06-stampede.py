@@ -338,6 +338,54 @@ def refresh_probability(seconds_left, delta, beta):
     hits = sum(-delta * beta * math.log(1.0 - random.random()) >= seconds_left for _ in range(draws))
     return hits / draws
 ''',
+            # ZeroDivisionError read as "never refreshes": at and after expiry beta 0 still refreshes
+            "zero_division_means_never": '''
+def refresh_probability(seconds_left, delta, beta):
+    try:
+        return min(1.0, math.exp(-seconds_left / (delta * beta)))
+    except ZeroDivisionError:
+        return 0.0
+''',
+            # "after expiry it is a miss, not an early refresh": the rule still holds there, so 1
+            "expired_means_no_early_refresh": '''
+def refresh_probability(seconds_left, delta, beta):
+    if seconds_left < 0 or beta == 0:
+        return 0.0
+    return math.exp(-seconds_left / (delta * beta))
+''',
+            # expiry handled, beta 0 forgotten: only a request before expiry with beta 0 divides by 0
+            "expiry_handled_beta_zero_divides": '''
+def refresh_probability(seconds_left, delta, beta):
+    if seconds_left <= 0:
+        return 1.0
+    return math.exp(-seconds_left / (delta * beta))
+''',
+            # beta 0 read as "no damping, always refresh": its early margin is 0, so never before expiry
+            "beta_zero_always_refreshes": '''
+def refresh_probability(seconds_left, delta, beta):
+    if seconds_left <= 0 or beta == 0:
+        return 1.0
+    return math.exp(-seconds_left / (delta * beta))
+''',
+            # rounded "to a percentage point or so": not the exact probability
+            "rounded_to_four_places": '''
+def refresh_probability(seconds_left, delta, beta):
+    if seconds_left <= 0:
+        return 1.0
+    if beta == 0:
+        return 0.0
+    return round(math.exp(-seconds_left / (delta * beta)), 4)
+''',
+            # numpy's 0 / 0 is nan, not an error: at expiry with beta 0 it returns nan instead of 1
+            "numpy_nan_at_expiry_with_beta_zero": '''
+import numpy as np
+
+
+def refresh_probability(seconds_left, delta, beta):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.float64(seconds_left) / (np.float64(delta) * beta)
+    return float(np.clip(np.exp(-ratio), 0.0, 1.0))
+''',
         },
         alternatives={
             # math.e ** ..., beta 0 first, and min() instead of an expiry branch
@@ -367,6 +415,37 @@ def refresh_probability(seconds_left, delta, beta):
     else:
         exponent = 0.0
     return math.exp(exponent)
+''',
+            # one conditional expression; float(True) is the 1 of "at or after expiry"
+            "conditional_expression": '''
+def refresh_probability(seconds_left, delta, beta):
+    return float(seconds_left <= 0) if seconds_left <= 0 or beta == 0 else math.exp(-seconds_left / delta / beta)
+''',
+            # beta 0 first, then the exponent capped at 0: exp never goes above 1, nor overflows
+            "exponent_capped_at_zero": '''
+def refresh_probability(seconds_left, delta, beta):
+    if beta == 0:
+        return 1.0 if seconds_left <= 0 else 0.0
+    return math.exp(min(0.0, -seconds_left / (delta * beta)))
+''',
+            # a match statement over the cases
+            "match_on_the_cases": '''
+def refresh_probability(seconds_left, delta, beta):
+    match (seconds_left > 0, beta > 0):
+        case (False, _):
+            return 1.0
+        case (True, False):
+            return 0.0
+        case _:
+            return math.exp(-seconds_left / (delta * beta))
+''',
+            # the early margin -delta*beta*ln(rand) is exponential with mean delta*beta: its survival function
+            "exponential_survival_function": '''
+def refresh_probability(seconds_left, delta, beta):
+    mean_margin = delta * beta
+    if mean_margin == 0:
+        return 1.0 if seconds_left <= 0 else 0.0
+    return math.exp(-max(0.0, seconds_left) / mean_margin)
 ''',
         },
     ),
