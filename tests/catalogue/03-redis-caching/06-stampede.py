@@ -386,14 +386,34 @@ def refresh_probability(seconds_left, delta, beta):
         ratio = np.float64(seconds_left) / (np.float64(delta) * beta)
     return float(np.clip(np.exp(-ratio), 0.0, 1.0))
 ''',
+            # capped at 1 instead of handling expiry: e to a large power overflows long after expiry
+            "overflows_long_after_expiry": '''
+def refresh_probability(seconds_left, delta, beta):
+    if beta == 0:
+        return 1.0 if seconds_left <= 0 else 0.0
+    return min(1.0, math.exp(-seconds_left / (delta * beta)))
+''',
         },
         alternatives={
             # math.e ** ..., beta 0 first, and min() instead of an expiry branch
             "power_of_e_with_min": '''
 def refresh_probability(seconds_left, delta, beta):
+    if seconds_left <= 0:
+        return 1.0
     if beta == 0:
-        return 1.0 if seconds_left <= 0 else 0.0
+        return 0.0
     return min(1.0, math.e ** (-seconds_left / (delta * beta)))
+''',
+            # correct values in exact decimal arithmetic ("the exact probability")
+            "decimal_exact": '''
+from decimal import Decimal
+
+def refresh_probability(seconds_left, delta, beta):
+    if seconds_left <= 0:
+        return Decimal(1)
+    if beta == 0:
+        return Decimal(0)
+    return (-Decimal(seconds_left) / (Decimal(delta) * Decimal(beta))).exp()
 ''',
             # the threshold on rand from the rule, clipped to (0, 1]: 1 / e^x with math.pow
             "threshold_with_pow": '''
