@@ -368,14 +368,9 @@ def refresh_probability(seconds_left, delta, beta):
     return math.exp(-seconds_left / (delta * beta))
 ''',
             # rounded "to a percentage point or so": not the exact probability
-            "rounded_to_four_places": '''
-def refresh_probability(seconds_left, delta, beta):
-    if seconds_left <= 0:
-        return 1.0
-    if beta == 0:
-        return 0.0
-    return round(math.exp(-seconds_left / (delta * beta)), 4)
-''',
+            "rounded_to_four_places": edit(
+                EX11, ("return math.exp(-seconds_left / (delta * beta))",
+                       "return round(math.exp(-seconds_left / (delta * beta)), 4)")),
             # numpy's 0 / 0 is nan, not an error: at expiry with beta 0 it returns nan instead of 1
             "numpy_nan_at_expiry_with_beta_zero": '''
 import numpy as np
