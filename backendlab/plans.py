@@ -722,8 +722,8 @@ def run_answer(engine: Engine, sql: str, name: str) -> None:
                 cursor.execute(sql)
             finally:
                 cursor.close()
-    except engine.dialect.dbapi.Error as error:
-        raise AssertionError(f"Running `{name}` failed: {error}\nHint: run the statement "
+    except (engine.dialect.dbapi.Error, sa.exc.DBAPIError) as error:  # the commit: SQLAlchemy's
+        raise AssertionError(f"Running `{name}` failed: {getattr(error, 'orig', error)}\nHint: run the statement "
                              "in a cell of its own to see the whole error.") from None
 
 

@@ -71,7 +71,8 @@ def class_of(unit: str, notebooks: list[str], answer_ids: dict[str, list[str]]) 
     Every exercise is graded on its own test cells, so one student can carry one mistake of
     *every* exercise at once: student ``mistakes-k`` answers each exercise with its k-th mistake
     (or the solution, which must then keep full marks — so a mistake that breaks a neighbour
-    is noticed too); it submits only the notebooks where it answers something. Likewise ``alternatives-k``; ``hardcoded`` carries every hard-coded answer.
+    is noticed too); it submits only the notebooks where it answers something. Likewise
+    ``alternatives-k``; ``hardcoded`` carries every hard-coded answer.
     ``answer_ids`` maps each notebook to its code answer cells.
     """
     catalogue = {notebook: exercises(unit, notebook) for notebook in notebooks}
