@@ -722,9 +722,10 @@ def run_answer(engine: Engine, sql: str, name: str) -> None:
                 cursor.execute(sql)
             finally:
                 cursor.close()
-    except (engine.dialect.dbapi.Error, sa.exc.DBAPIError) as error:  # the commit: SQLAlchemy's
-        raise AssertionError(f"Running `{name}` failed: {getattr(error, 'orig', error)}\nHint: run the statement "
-                             "in a cell of its own to see the whole error.") from None
+    except (engine.dialect.dbapi.Error, sa.exc.DBAPIError) as error:  # at commit: SQLAlchemy's
+        raise AssertionError(f"Running `{name}` failed: {getattr(error, 'orig', error)}\n"
+                             "Hint: run the statement in a cell of its own to see the whole "
+                             "error.") from None
 
 
 def check_index(engine: Engine, table: str, columns: tuple[str, ...], hint: str = "") -> Index:
