@@ -425,12 +425,6 @@ def test_a_busy_worker_is_still_seen_holding_its_listener(tmp_path) -> None:
     """A worker opens and closes a connection's descriptor all the time; one that vanished
     between listing /proc/<pid>/fd and reading it once made a serving worker look finished
     (5.6's deploy then stopped the app it still sent requests to)."""
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-    import time  # noqa: PLC0415
-
-    from backendlab.services import nginx as service  # noqa: PLC0415
-
     churn = subprocess.Popen([sys.executable, "-c", f"""
 import os, socket
 listener = socket.socket(socket.AF_UNIX)
@@ -441,11 +435,11 @@ while True:
 """], stdout=subprocess.PIPE, text=True)
     try:
         assert churn.stdout.readline().strip() == "ready"
-        listening = service._listening_inodes()
+        listening = nginx._listening_inodes()
         deadline = time.monotonic() + 2
         seen = []
         while time.monotonic() < deadline:
-            seen.append(service._holds_a_listener(churn.pid, listening))
+            seen.append(nginx._holds_a_listener(churn.pid, listening))
         assert all(seen), f"{seen.count(False)} of {len(seen)} looks missed the listener"
     finally:
         churn.kill()
