@@ -62,6 +62,7 @@ class Step:
     primary_key: bool = False      # the table's primary key is the index used
     covering: bool = False         # the index alone answers: the table is never read
     details: list[str] = field(default_factory=list)  # conditions, sort keys, timings (PostgreSQL)
+    search: str = ""               # what an index is searched by, in the engine's words
     children: list["Step"] = field(default_factory=list)
 
     def __repr__(self) -> str:
@@ -352,6 +353,8 @@ def sqlite_step(detail: str, tables: set[str], aliases: dict[str, str]) -> Step:
             index = named["index"]
             if named["condition"] and "?" not in named["condition"]:  # part of the name
                 index += " " + named["condition"]
+            elif named["condition"]:
+                step.search = named["condition"][1:-1]
             step.index = index.strip('"')
         if access["verb"] == "SEARCH":
             step.kind = INDEX_SEARCH
@@ -425,8 +428,10 @@ def postgres_step(node: dict, primary: set[str], table: str | None = None) -> St
     elif node_type in ("Index Scan", "Index Only Scan"):
         step.kind = INDEX_SEARCH if "Index Cond" in node else INDEX_WALK
         step.covering = node_type == "Index Only Scan"
+        step.search = node.get("Index Cond", "")
     elif node_type == "Bitmap Index Scan":
         step.kind = INDEX_SEARCH
+        step.search = node.get("Index Cond", "")
     elif node_type in ("Sort", "Incremental Sort"):
         step.kind = SORT
     for key in _PG_DETAILS:

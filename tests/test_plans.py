@@ -191,6 +191,16 @@ def test_sqlite_wordings(detail: str, kind: str, table: str | None, index: str |
     assert (step.kind, step.table, step.index, step.covering) == (kind, table, index, covering)
 
 
+def test_a_search_says_what_it_searches_by() -> None:
+    step = plans.sqlite_step("SEARCH customers USING INDEX customers (country) (country=? AND "
+                             "created_at>?)", TABLES, {})
+    assert step.search == "country=? AND created_at>?"
+    assert plans.sqlite_step("SCAN orders USING INDEX idx_created", TABLES, {}).search == ""
+    node = {"Node Type": "Index Scan", "Relation Name": "orders", "Index Name": "idx",
+            "Index Cond": "((status = 'pending'::text) AND (created_at >= '2025'::text))"}
+    assert "status" in plans.postgres_step(node, set()).search
+
+
 def test_sqlite_rows_become_a_tree() -> None:
     rows = [(2, 0, 0, "SCAN c"), (5, 0, 0, "SEARCH o USING INDEX idx (customer_id=?)"),
             (9, 5, 0, "CORRELATED SCALAR SUBQUERY 1"), (12, 9, 0, "SCAN orders"),
