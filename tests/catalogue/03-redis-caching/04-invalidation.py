@@ -1,71 +1,138 @@
 """Catalogue of 03-redis-caching/04-invalidation.ipynb: see tests/catalogue/__init__.py."""
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
+
+NOTEBOOK = "03-redis-caching/04-invalidation.ipynb"
+SALE = solution(NOTEBOOK, "ex7-answer")
+# The UPDATE of the solution, and its delete, as the mistakes below edit them.
+PRICE = "price_cents * (100 - :percent) / 100"
+DELETE = '''    if changed:
+        r.delete(*[f"{prefix}product:{product_id}" for product_id in changed])
+'''
 
 EXERCISES = {
     "ex7-answer": Exercise(
+        # the visible test's sale, and its one cached page, written in
         hardcoded='''
-def update_price(shop, r, prefix, product_id, price_cents):
-    set_price_in_db(shop, product_id, price_cents)
-    key = f"{prefix}product:{product_id}"
-    cached = r.get(key)
-    if cached is not None:
-        page = json.loads(cached)
-        page["price_cents"] = price_cents
-        r.set(key, json.dumps(page), ex=300)
+def discount_category(shop, r, prefix, category, percent):
+    with shop.begin() as connection:
+        connection.execute(text("UPDATE products SET price_cents = price_cents * 85 / 100 "
+                                "WHERE category = 'office'"))
+    r.delete(f"{prefix}product:7")
 ''',
         mistakes={
-            # DEL before the commit: a reader in between caches the old row again
+            # DEL before the UPDATE commits: a reader in between caches the old price again
             "del_before_commit": '''
-def update_price(shop, r, prefix, product_id, price_cents):
-    r.delete(f"{prefix}product:{product_id}")
-    set_price_in_db(shop, product_id, price_cents)
-''',
-            # DEL inside the transaction: it happens before the commit all the same
-            "del_inside_transaction": '''
-def update_price(shop, r, prefix, product_id, price_cents):
+def discount_category(shop, r, prefix, category, percent):
+    with shop.connect() as connection:
+        ids = connection.execute(text("SELECT id FROM products WHERE category = :c"),
+                                 {"c": category}).scalars().all()
+    r.delete(*[f"{prefix}product:{i}" for i in ids])
     with shop.begin() as connection:
-        connection.execute(text("UPDATE products SET price_cents = :price WHERE id = :id"),
-                           {"price": price_cents, "id": product_id})
-        r.delete(f"{prefix}product:{product_id}")
+        connection.execute(text("UPDATE products SET price_cents = price_cents * (100 - :p) / 100 "
+                                "WHERE category = :c"), {"p": percent, "c": category})
 ''',
-            # write-through instead of delete: the page is rebuilt, not deleted
-            "set_instead_of_delete": '''
-def update_price(shop, r, prefix, product_id, price_cents):
-    set_price_in_db(shop, product_id, price_cents)
-    r.set(f"{prefix}product:{product_id}", json.dumps(load(product_id)), ex=300)
+            # DEL inside the transaction: it still runs before the commit
+            "del_inside_transaction": edit(SALE, (DELETE, ""), (
+                '''{"percent": percent, "category": category}).scalars().all()
 ''',
-            # every page under the prefix deleted, not just this product's
-            "deletes_every_page": '''
-def update_price(shop, r, prefix, product_id, price_cents):
-    set_price_in_db(shop, product_id, price_cents)
-    for key in r.scan_iter(match=f"{prefix}product:*"):
+                '''{"percent": percent, "category": category}).scalars().all()
+        r.delete(*[f"{prefix}product:{product_id}" for product_id in changed])
+''')),
+            # write-through: SET the new pages where the lesson says delete
+            "write_through": edit(SALE, (DELETE, '''    for product_id in changed:
+        r.set(f"{prefix}product:{product_id}", json.dumps(load(product_id)), ex=300)
+''')),
+            # the demo's one DEL: only one product's page is invalidated
+            "deletes_one_key": edit(SALE, (DELETE, '''    if changed:
+        r.delete(f"{prefix}product:{changed[0]}")
+''')),
+            # the demo applied per product: one transaction each, the category seen half discounted
+            "demo_in_a_loop": '''
+def discount_category(shop, r, prefix, category, percent):
+    with shop.connect() as connection:
+        rows = connection.execute(text("SELECT id, price_cents FROM products WHERE category = :c"),
+                                  {"c": category}).all()
+    for product_id, price in rows:
+        update_price_then_delete(shop, r, prefix, product_id, price * (100 - percent) // 100)
+''',
+            # every page under the prefix, by a pattern: other categories' pages go too
+            "scan_whole_prefix": edit(SALE, (DELETE, '''    for key in r.scan_iter(match=f"{prefix}product:*"):
         r.delete(key)
+''')),
+            # KEYS over the whole keyspace: the same products' pages under other prefixes go too
+            "keys_any_prefix": edit(SALE, (DELETE, '''    for product_id in changed:
+        for key in r.keys(f"*product:{product_id}"):
+            r.delete(key)
+''')),
+            # a pattern per id without an end: product:4* also deletes products 40-49, 400-499...
+            "pattern_per_id": edit(SALE, (DELETE, '''    for product_id in changed:
+        for key in r.scan_iter(match=f"{prefix}product:{product_id}*"):
+            r.delete(key)
+''')),
+            # the prefix forgotten: keys nobody reads are deleted, the real pages stay
+            "forgets_prefix": edit(SALE, ('f"{prefix}product:{product_id}"', 'f"product:{product_id}"')),
+            # float arithmetic: SQLite stores 1019.15, PostgreSQL rounds to the nearest cent
+            "float_division": edit(SALE, (PRICE, "price_cents * (100 - :percent) / 100.0")),
+            # ROUND: to the nearest cent, not down
+            "sql_round": edit(SALE, (PRICE, "ROUND(price_cents * (100 - :percent) / 100.0)")),
+            # Python's round() on each price (to the nearest, halves to even)
+            "python_round": '''
+def discount_category(shop, r, prefix, category, percent):
+    with shop.begin() as connection:
+        rows = connection.execute(text("SELECT id, price_cents FROM products WHERE category = :c"),
+                                  {"c": category}).all()
+        for product_id, price in rows:
+            connection.execute(text("UPDATE products SET price_cents = :p WHERE id = :i"),
+                               {"p": round(price * (100 - percent) / 100), "i": product_id})
+    r.delete(*[f"{prefix}product:{product_id}" for product_id, _ in rows])
 ''',
+            # the percent kept instead of taken off
+            "percent_kept": edit(SALE, (PRICE, "price_cents * :percent / 100")),
+            # no WHERE: every product in the shop is discounted
+            "no_where": edit(SALE, ("WHERE category = :category RETURNING id", "RETURNING id")),
+            # a connection that never commits: the UPDATE is rolled back
+            "commits_nothing": edit(SALE, ("with shop.begin() as connection:", "with shop.connect() as connection:")),
         },
         alternatives={
-            # its own transaction with SQL, then UNLINK after the block has committed
-            "own_sql_then_unlink": '''
-def update_price(shop, r, prefix, product_id, price_cents):
+            # SELECT the ids, UPDATE, all in one explicit transaction; a pipeline of UNLINKs after
+            "select_update_pipeline_unlink": '''
+def discount_category(shop, r, prefix, category, percent):
     with shop.connect() as connection:
-        connection.execute(text("UPDATE products SET price_cents = :p WHERE id = :i"),
-                           {"p": price_cents, "i": product_id})
+        ids = connection.execute(text("SELECT id FROM products WHERE category = :c"),
+                                 {"c": category}).scalars().all()
+        connection.execute(text("UPDATE products SET price_cents = (price_cents * (100 - :p)) / 100 "
+                                "WHERE id IN (SELECT id FROM products WHERE category = :c)"),
+                           {"p": percent, "c": category})
         connection.commit()
-    r.unlink(f"{prefix}product:{product_id}")
-''',
-            # GETDEL after the commit (deletes and says what was there)
-            "getdel_after_commit": '''
-def update_price(shop, r, prefix, product_id, price_cents):
-    set_price_in_db(shop, product_id, price_cents)
-    r.getdel(f"{prefix}product:{product_id}")
-''',
-            # raw DEL command sent in a MULTI after the commit
-            "raw_del_in_transaction": '''
-def update_price(shop, r, prefix, product_id, price_cents):
-    set_price_in_db(shop, product_id, price_cents)
-    pipe = r.pipeline()
-    pipe.execute_command("DEL", "%sproduct:%s" % (prefix, product_id))
+    pipe = r.pipeline(transaction=True)
+    for product_id in ids:
+        pipe.unlink("%sproduct:%d" % (prefix, product_id))
     pipe.execute()
+''',
+            # prices computed in Python (floor division), one UPDATE per row in one transaction,
+            # a raw DEL with every key
+            "python_floor_executemany": '''
+def discount_category(shop, r, prefix, category, percent):
+    with shop.begin() as connection:
+        rows = connection.execute(text("SELECT id, price_cents FROM products WHERE category = :c"),
+                                  {"c": category}).all()
+        connection.execute(text("UPDATE products SET price_cents = :p WHERE id = :i"),
+                           [{"p": price * (100 - percent) // 100, "i": product_id} for product_id, price in rows])
+    keys = [prefix + "product:" + str(product_id) for product_id, _ in rows]
+    if keys:
+        r.execute_command("DEL", *keys)
+''',
+            # RETURNING the new prices too, one DEL per key
+            "returning_rows_del_each": '''
+def discount_category(shop, r, prefix, category, percent):
+    with shop.begin() as connection:
+        result = connection.execute(
+            text("UPDATE products SET price_cents = price_cents * (100 - :pct) / 100 "
+                 "WHERE category = :cat RETURNING id, price_cents"), {"pct": percent, "cat": category})
+        changed = [row.id for row in result]
+    for product_id in changed:
+        r.delete(f"{prefix}product:{product_id}")
 ''',
         },
     ),
