@@ -70,6 +70,9 @@ def discount_category(shop, r, prefix, category, percent):
         for key in r.scan_iter(match=f"{prefix}product:{product_id}*"):
             r.delete(key)
 ''')),
+            # DEL with no keys when the category is empty: Redis refuses it
+            "del_no_keys": edit(SALE, (DELETE, '''    r.delete(*[f"{prefix}product:{product_id}" for product_id in changed])
+''')),
             # the prefix forgotten: keys nobody reads are deleted, the real pages stay
             "forgets_prefix": edit(SALE, ('f"{prefix}product:{product_id}"', 'f"product:{product_id}"')),
             # float arithmetic: SQLite stores 1019.15, PostgreSQL rounds to the nearest cent
@@ -117,8 +120,10 @@ def discount_category(shop, r, prefix, category, percent):
     with shop.begin() as connection:
         rows = connection.execute(text("SELECT id, price_cents FROM products WHERE category = :c"),
                                   {"c": category}).all()
-        connection.execute(text("UPDATE products SET price_cents = :p WHERE id = :i"),
-                           [{"p": price * (100 - percent) // 100, "i": product_id} for product_id, price in rows])
+        if rows:
+            connection.execute(text("UPDATE products SET price_cents = :p WHERE id = :i"),
+                               [{"p": price * (100 - percent) // 100, "i": product_id}
+                                for product_id, price in rows])
     keys = [prefix + "product:" + str(product_id) for product_id, _ in rows]
     if keys:
         r.execute_command("DEL", *keys)
