@@ -33,6 +33,8 @@ def redundant_indexes(engine, table):
             "identical_none_returned": edit(SOLUTION, (PREFIX_RULE, "len(other_keys) > len(keys) or other_unique")),
             # Identical indexes: the first name dropped instead of kept.
             "identical_keeps_last_name": edit(SOLUTION, ("other < name", "other > name")),
+            # Identical indexes: the first name stays even when the other one is UNIQUE.
+            "identical_ignores_unique": edit(SOLUTION, ("other_unique or other < name", "other < name")),
             # The demo's case only: single-column indexes under a longer one; a two-column prefix
             # of a three-column index is missed.
             "single_column_only": edit(SOLUTION, ("        if unique:\n", "        if unique or len(keys) > 1:\n")),
