@@ -6,11 +6,11 @@ once with `nbgrader autograde` (serial) and once with `backendlab grade` (one nb
 core, sandboxed kernels), on fresh copies of the same class, checks that both runs succeeded,
 gave every student a score, and gave each the same one, and prints the times side by side.
 
-    .venv/bin/python benchmarks/grading_class.py [--unit 02-sql-tuning ...] [--students 60] [--jobs 2]
+    .venv/bin/python benchmarks/grading_class.py [--unit 02-sql-tuning ...] [--students 60] [--jobs 4]
     .venv/bin/python benchmarks/grading_class.py --students 60 --no-serial   # only backendlab grade
 
-Without --unit: every unit in source/. Runs on the dataset scale learners get (BACKENDLAB_SCALE
-unset: full), since that is what an instructor grades on.
+Without --unit: every unit in source/. Grades at the scale an instructor grades at
+(``BACKENDLAB_GRADING_SCALE``: small unless set to full).
 """
 
 import argparse
@@ -29,6 +29,7 @@ from nbgrader.api import Gradebook
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: the repository's tests/ package is not installed
 
+from backendlab.grading.instructor import default_jobs  # noqa: E402
 from tests.machine import make_course, model_answers  # noqa: E402
 
 
@@ -104,7 +105,8 @@ def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--unit", action="append", help="a unit folder in source/ (repeatable)")
     options.add_argument("--students", type=int, default=60)
-    options.add_argument("--jobs", type=int, default=os.cpu_count())
+    options.add_argument("--jobs", type=int, default=default_jobs(),
+                         help="students graded at once (default: backendlab grade's, two per core)")
     options.add_argument("--no-serial", dest="serial", action="store_false",
                          help="skip the serial nbgrader run (it takes about twice as long)")
     args = options.parse_args()

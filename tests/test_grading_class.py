@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -329,7 +330,7 @@ def test_only_a_dead_grading_process_means_grading_again(monkeypatch: pytest.Mon
     never reached, goes on in a new process; "a" finished and is not graded again."""
     runs = []
 
-    def fake_process(course, unit, students, logs, name):
+    def fake_process(course, unit, students, logs, name, claims=None):
         runs.append(list(students))
         if "b" in students:
             return -9, students[:students.index("b") + 1], set(students[:students.index("b")])
@@ -341,6 +342,53 @@ def test_only_a_dead_grading_process_means_grading_again(monkeypatch: pytest.Mon
     reason = instructor.skip_reason(instructor.student_log(tmp_path, "b").read_text())
     assert reason == ("the grading process died (killed by SIGKILL) while grading this "
                       "submission, again when graded alone: not graded.")
+
+
+def test_workers_take_the_next_submission_nobody_has_taken(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    """Submissions are not dealt out in advance: while one worker grades a slow one, the
+    other takes the rest; each is graded once. A worker whose process dies goes on in a new
+    process with what nobody has taken yet."""
+    slow, graded_by = threading.Event(), {}
+    died = []
+
+    def fake_process(course, unit, students, logs, name, claims=None):
+        started = []
+        for index, student in enumerate(students):
+            if claims is not None and not instructor.take(claims, index):
+                continue
+            started.append(student)
+            if student == "a":
+                slow.wait(10)  # the slow submission: the other worker grades everything else
+            if student == "d" and not died:
+                died.append(name)
+                return -9, started, set(started[:-1])
+            graded_by.setdefault(student, []).append(name)
+            if len(graded_by) == 5:
+                slow.set()
+        return 0, started, set(started)
+
+    monkeypatch.setattr(instructor, "_run_process", fake_process)
+    claims = tmp_path / "claims"
+    claims.mkdir()
+    workers = [threading.Thread(target=instructor.autograde_group,
+                                args=(tmp_path, UNIT, list("abcdefg"), tmp_path, f"process-{k}", claims))
+               for k in (1, 2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(20)
+    assert sorted(graded_by) == list("abcdefg")
+    assert all(len(names) == 1 for names in graded_by.values()), graded_by
+    slow_one = graded_by["a"][0]  # whichever worker took it first
+    other = "process-2" if slow_one == "process-1" else "process-1"
+    assert {graded_by[s][0] for s in "bcefg"} == {other, f"{other}.3"}  # died on d, went on
+    assert graded_by["d"] == [f"{other}.2"]  # graded again alone, first
+
+
+def test_grading_two_per_core_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(instructor.os, "cpu_count", lambda: 3)
+    assert instructor.default_jobs() == 6
 
 
 def test_odd_student_ids_are_graded_and_exported(graded_class: GradedClass) -> None:

@@ -585,6 +585,39 @@ def test_a_grading_kernel_never_gets_the_graders_redis(course: Path, url: str,
     assert url not in command
 
 
+@pytest.mark.parametrize(("grading", "expected"), [(None, "small"), ("full", "full")])
+def test_a_grading_kernel_gets_the_grading_scale_not_the_graders(
+        course: Path, grading: str | None, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kernels grade on the scale the suite proves exercises on (small) unless the instructor
+    chooses full: the instructor's own BACKENDLAB_SCALE (their lab's dataset) does not decide."""
+    from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415
+    from backendlab.paths import data_dir  # noqa: PLC0415
+
+    monkeypatch.setenv("BACKENDLAB_SCALE", "full" if expected == "small" else "small")
+    if grading is None:
+        monkeypatch.delenv(grading_kernel.GRADING_SCALE_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(grading_kernel.GRADING_SCALE_VARIABLE, grading)
+    private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
+    try:
+        command = grading_kernel.sandbox_command(
+            ["true"], cwd=course / "autograded" / "alice" / "unit", private=private,
+            course=course, data=data_dir(), tag="test", cgroup=None)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    settings = {command[i + 1]: command[i + 2] for i, word in enumerate(command) if word == "--setenv"}
+    assert settings["BACKENDLAB_SCALE"] == expected
+
+
+def test_a_grading_scale_that_does_not_exist_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backendlab.errors import CourseError  # noqa: PLC0415
+    from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415
+
+    monkeypatch.setenv(grading_kernel.GRADING_SCALE_VARIABLE, "huge")
+    with pytest.raises(CourseError, match=r"(?s)'huge'.*How to fix it.*small.*full"):
+        grading_kernel.grading_scale()
+
+
 def test_a_fork_bomb_in_a_grading_kernel_stops_at_the_process_limit(
         bwrap: None, course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415

@@ -86,7 +86,7 @@ def build_shop_dataset() -> None:
     the PostgreSQL template (a copy is made from it and dropped at once)."""
     from .. import datasets, sql  # noqa: PLC0415 - heavy imports only when needed
 
-    scale = datasets.default_scale()
+    scale = grading_kernel.grading_scale()
     datasets.shop_sqlite(scale)
     url = os.environ.get(sql.URL_VARIABLE)
     if url:
@@ -214,10 +214,22 @@ FINISHED = "=== backendlab grade: nbgrader finished with this submission"
 DIED = "backendlab grade: the grading process died"
 
 
-def grade_here(unit: str, students: list[str], logs: Path, events: Path) -> None:
+def take(claims: Path, index: int) -> bool:
+    """Claim the class's ``index``-th submission for this worker: True for the first worker
+    that asks, False for every later one (an exclusive file create, atomic across processes)."""
+    try:
+        os.close(os.open(claims / str(index), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def grade_here(unit: str, students: list[str], logs: Path, events: Path,
+               claims: Path | None = None) -> None:
     """Inside one grading process: autograde ``students`` one after another with nbgrader's
-    ``Autograde`` converter, each in its own log; ``events`` records each start and end (a
-    start without an end means the process died on that student)."""
+    ``Autograde`` converter, each in its own log — with ``claims``, only those no other
+    worker has taken; ``events`` records each start and end (a start without an end means
+    the process died on that student)."""
     from nbgrader.apps.autogradeapp import AutogradeApp  # noqa: PLC0415 - worker only
     from nbgrader.converters import Autograde as nbgrader_autograde  # noqa: PLC0415
     from nbgrader.converters.base import NbGraderException  # noqa: PLC0415
@@ -244,7 +256,9 @@ def grade_here(unit: str, students: list[str], logs: Path, events: Path) -> None
     app.initialize(["--force"])  # reads nbgrader_config.py from the course folder (the cwd)
     app.coursedir.assignment_id = unit
     (logs / "students").mkdir(exist_ok=True)
-    for student in students:
+    for index, student in enumerate(students):
+        if claims is not None and not take(claims, index):
+            continue
         with open(events, "a") as record:
             record.write(json.dumps({"student": student, "event": "start"}) + "\n")
         handler = logging.FileHandler(student_log(logs, student), encoding="utf-8")
@@ -277,15 +291,17 @@ def _exit_reason(code: int) -> str:
     return f"exit code {code}"
 
 
-def _run_process(course: Path, unit: str, students: list[str], logs: Path,
-                 name: str) -> tuple[int, list[str], set[str]]:
-    """One grading process for ``students``: its exit code, who it started and who it ended."""
+def _run_process(course: Path, unit: str, students: list[str], logs: Path, name: str,
+                 claims: Path | None = None) -> tuple[int, list[str], set[str]]:
+    """One grading process for ``students`` (with ``claims``: those it takes): its exit
+    code, who it started and who it ended."""
     batch = logs / f"{name}.students.json"
     batch.write_text(json.dumps(students, ensure_ascii=False))
     events = logs / f"{name}.events.jsonl"
     with open(logs / f"{name}.log", "w") as output:
         code = subprocess.run([sys.executable, "-m", __spec__.name, "--grade-here", unit,
-                               str(batch), str(logs), str(events)], cwd=course,
+                               str(batch), str(logs), str(events), str(claims or "")],
+                              cwd=course,
                               stdout=output, stderr=subprocess.STDOUT).returncode
     records = [json.loads(line) for line in events.read_text().splitlines()] \
         if events.exists() else []
@@ -300,16 +316,20 @@ def _note(logs: Path, student: str, text: str) -> None:
         log.write(text + "\n")
 
 
-def autograde_group(course: Path, unit: str, group: list[str], logs: Path, name: str) -> None:
-    """Grade ``group`` in one process. A failure nbgrader reports is final (grading again
-    would fail the same way); a submission on which the process died is graded once more,
-    alone, and the rest of the group goes on in a new process."""
-    queue, crashed_once, runs = [list(group)], set(), 0
+def autograde_group(course: Path, unit: str, group: list[str], logs: Path, name: str,
+                    claims: Path | None = None) -> None:
+    """One worker: grade ``group`` in one process — with ``claims`` (a folder the workers
+    share), only the submissions no other worker has taken, the next one each time it
+    finishes one, so a slow submission never leaves the other workers idle. A failure nbgrader
+    reports is final (grading again would fail the same way); a submission on which the
+    process died is graded once more, alone, and the rest goes on in a new process."""
+    queue: list[tuple[list[str], Path | None]] = [(list(group), claims)]
+    crashed_once, runs = set(), 0
     while queue:
-        batch = queue.pop(0)
+        batch, shared = queue.pop(0)
         runs += 1
         tag = name if runs == 1 else f"{name}.{runs}"
-        code, started, ended = _run_process(course, unit, batch, logs, tag)
+        code, started, ended = _run_process(course, unit, batch, logs, tag, shared)
         died = [student for student in started if student not in ended]
         for student in died:
             what = f"{DIED} ({_exit_reason(code)}) while grading this submission"
@@ -318,15 +338,24 @@ def autograde_group(course: Path, unit: str, group: list[str], logs: Path, name:
             else:
                 crashed_once.add(student)
                 _note(logs, student, f"{what}; it is graded again, alone.")
-                queue.append([student])
-        rest = [student for student in batch if student not in started]
+                queue.append(([student], None))
+        if shared is None:
+            rest = [student for student in batch if student not in started]
+        else:  # the submissions nobody has taken yet (none when the process went through)
+            rest = [s for i, s in enumerate(batch) if not (shared / str(i)).exists()]
         if rest and not started:  # the process could not even start: say so, do not loop
-            tail = (logs / f"{tag}.log").read_text(errors="replace").strip().splitlines()[-3:]
-            for student in rest:
-                _note(logs, student, f"{DIED} ({_exit_reason(code)}) before grading anything: "
-                      + " / ".join(tail))
+            if shared is None:
+                _not_started(logs, rest, tag, _exit_reason(code))
+            # else other workers may still take them; grade_unit notes what nobody took
         elif rest:
-            queue.append(rest)
+            queue.append((rest, None) if shared is None else (batch, shared))
+
+
+def _not_started(logs: Path, students: list[str], tag: str, reason: str) -> None:
+    """Note, for each of ``students``, that grading process ``tag`` died before grading."""
+    tail = (logs / f"{tag}.log").read_text(errors="replace").strip().splitlines()[-3:]
+    for student in students:
+        _note(logs, student, f"{DIED} ({reason}) before grading anything: " + " / ".join(tail))
 
 
 def graded(course: Path, unit: str, student: str) -> bool:
@@ -429,12 +458,19 @@ def read_result(course: Path, unit: str, student: str, logs: Path | None = None)
     return result
 
 
+def default_jobs() -> int:
+    """Students graded at once when ``--jobs`` is not given: two per core, since a grading
+    kernel spends much of its time waiting for its servers (nginx, the app, Redis) and
+    sockets; measured on 2 cores (README, "Grading a class")."""
+    return 2 * (os.cpu_count() or 1)
+
+
 def grade_unit(course: Path, unit: str, students: list[str] | None = None,
                jobs: int | None = None) -> GradedUnit:
     """Autograde ``students`` (default: every submission of ``unit``), ``jobs`` at a time."""
     if jobs is not None and jobs < 1:
         raise CourseError(f"--jobs must be a whole number of at least 1 (got {jobs!r}).",
-                          "leave it out to grade one student per core.")
+                          f"leave it out to grade {default_jobs()} students at once (two per core).")
     available = submitted_students(course, unit)
     if not available:
         raise CourseError(f"There are no submissions of {unit} in {course / 'submitted'}.",
@@ -455,19 +491,23 @@ def grade_unit(course: Path, unit: str, students: list[str] | None = None,
         prepare_shared_services(course, unit, sandboxed=not problem)
         for student in chosen:  # what is in autograded/ now is this run's progress
             shutil.rmtree(course / "autograded" / student / unit, ignore_errors=True)
-        workers = min(jobs or os.cpu_count() or 1, len(chosen))
-        groups = [chosen[k::workers] for k in range(workers)]  # dealt out like cards
+        workers = min(jobs or default_jobs(), len(chosen))
+        claims = logs / "claims"  # each worker takes the next submission nobody has taken
+        claims.mkdir()
         with ThreadPoolExecutor(max_workers=workers) as pool, \
                 tqdm(total=len(chosen), desc=f"Grading {unit}", unit="student",
                      file=sys.stdout) as bar:
-            futures = [pool.submit(autograde_group, course, unit, group, logs, f"process-{k + 1}")
-                       for k, group in enumerate(groups)]
+            futures = [pool.submit(autograde_group, course, unit, chosen, logs,
+                                   f"process-{k + 1}", claims) for k in range(workers)]
             while not all(future.done() for future in futures):
                 time.sleep(0.5)
                 bar.update(sum(graded(course, unit, s) for s in chosen) - bar.n)
             bar.update(len(chosen) - bar.n)
             for future in futures:
                 future.result()  # an error in our own code (not a submission's) is raised here
+        untaken = [s for i, s in enumerate(chosen) if take(claims, i)]
+        if untaken:  # no grading process could start
+            _not_started(logs, untaken, "process-1", "no grading process could start")
         return GradedUnit([read_result(course, unit, student, logs) for student in chosen],
                           problem)
 
@@ -528,5 +568,6 @@ def summary(results: GradedUnit) -> str:
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--grade-here"]:
-    _unit, _batch, _logs, _events = sys.argv[2:6]
-    grade_here(_unit, json.loads(Path(_batch).read_text()), Path(_logs), Path(_events))
+    _unit, _batch, _logs, _events, _claims = sys.argv[2:7]
+    grade_here(_unit, json.loads(Path(_batch).read_text()), Path(_logs), Path(_events),
+               Path(_claims) if _claims else None)

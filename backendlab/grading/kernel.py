@@ -52,6 +52,7 @@ TMP_MB_VARIABLE = "BACKENDLAB_GRADING_TMP_MB"         # its /tmp and HOME
 WORKSPACE_MB_VARIABLE = "BACKENDLAB_GRADING_WORKSPACE_MB"  # its database working copies
 SANDBOX_VARIABLE = "BACKENDLAB_GRADING_SANDBOX"       # set to "bwrap" inside the sandbox
 KERNEL_TAG_VARIABLE = "BACKENDLAB_KERNEL_TAG"         # unique per kernel (pids are not, inside)
+GRADING_SCALE_VARIABLE = "BACKENDLAB_GRADING_SCALE"   # the dataset grading kernels get
 # What a kernel gets of the grader's environment (nothing else: no API tokens or passwords,
 # which an answer could print into its output, and so into the feedback its author gets).
 KEPT_VARIABLES = {"PATH", "LANG", "LANGUAGE", "TZ", "TERM", "USER", "LOGNAME", "SHELL",
@@ -70,6 +71,24 @@ UNSANDBOXED_WARNING = (
     "other students' files, and signal your processes. Install bubblewrap (Debian/Ubuntu: "
     "sudo apt-get install bubblewrap) and make sure user namespaces are allowed."
 )
+
+
+def grading_scale() -> str:
+    """The shop dataset's scale in grading kernels: ``$BACKENDLAB_GRADING_SCALE``, else "small".
+
+    Small because it is the scale the course's test suite proves every exercise on (the model
+    answer gets full marks, the stub zero, each catalogued mistake loses points, each
+    alternative gets full marks), and every check is on behaviour (results, plans, statement
+    counts), which needs no million rows; a class is graded several times faster (README,
+    "Grading a class"). "full" grades on the learners' dataset: slower, and proven only by the
+    model answers a grading benchmark runs."""
+    scale = os.environ.get(GRADING_SCALE_VARIABLE) or "small"
+    if scale not in ("small", "full"):
+        from ..errors import CourseError  # noqa: PLC0415 - kept out of every kernel's start
+
+        raise CourseError(f"{GRADING_SCALE_VARIABLE} is {scale!r}, which is not a dataset scale.",
+                          "set it to small (the default) or full, or unset it.")
+    return scale
 
 
 def _setting(name: str, default: int) -> int:
@@ -443,6 +462,7 @@ def sandbox_command(kernel: list[str], *, cwd: Path, private: Path, course: Path
         passed.pop(name, None)
     passed.update(database)
     environment = {**passed, "HOME": home, "TMPDIR": "/tmp", "BACKENDLAB_DATA_DIR": str(data),
+                   "BACKENDLAB_SCALE": grading_scale(),
                    "BACKENDLAB_RUNTIME_DIR": "/tmp/backendlab-runtime", SANDBOX_VARIABLE: "bwrap",
                    KERNEL_TAG_VARIABLE: tag, "IPYTHONDIR": f"{home}/.ipython",
                    "MPLCONFIGDIR": f"{home}/.matplotlib",

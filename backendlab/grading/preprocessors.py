@@ -113,6 +113,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         problem = grading_kernel.grading_sandbox_problem()
         if problem:
             self.log.warning(grading_kernel.UNSANDBOXED_WARNING.format(reason=problem))
+            kw["env"] = {**(kw.get("env") or os.environ),
+                         "BACKENDLAB_SCALE": grading_kernel.grading_scale()}
             return await super()._async_pre_start_kernel(**kw)
         self._private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
         self.transport = "ipc"
