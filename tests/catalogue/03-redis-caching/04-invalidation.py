@@ -96,6 +96,57 @@ def discount_category(shop, r, prefix, category, percent):
             "no_where": edit(SALE, ("WHERE category = :category RETURNING id", "RETURNING id")),
             # a connection that never commits: the UPDATE is rolled back
             "commits_nothing": edit(SALE, ("with shop.begin() as connection:", "with shop.connect() as connection:")),
+            # --- from the red-team review (R8C), written from the student notebook alone ---
+            # a float factor in Python: int(700 * (1 - 0.55)) = int(314.99999999999994) = 314, not 315
+            "python_float_factor": '''
+def discount_category(shop, r, prefix, category, percent):
+    with shop.begin() as connection:
+        rows = connection.execute(text("SELECT id, price_cents FROM products WHERE category = :c"),
+                                  {"c": category}).all()
+        if rows:
+            connection.execute(text("UPDATE products SET price_cents = :p WHERE id = :id"),
+                               [{"p": int(price * (1 - percent / 100)), "id": product_id}
+                                for product_id, price in rows])
+    for product_id, _ in rows:
+        r.delete(f"{prefix}product:{product_id}")
+''',
+            # the discount rounded down, so the price rounds UP: price - price * p / 100
+            "discount_rounded_down": edit(SALE, (PRICE, "price_cents - price_cents * :percent / 100")),
+            # CAST of a decimal factor: SQLite truncates a REAL (wrong only where the float is just
+            # below a whole number), PostgreSQL rounds a NUMERIC to the nearest cent
+            "cast_decimal_factor": edit(SALE, (PRICE, "CAST(price_cents * (1 - :percent / 100.0) AS INTEGER)")),
+            # SQLAlchemy 2's `/` is true division: a NUMERIC that PostgreSQL rounds into the column
+            "sqlalchemy_true_division": '''
+import sqlalchemy as sa
+
+def discount_category(shop, r, prefix, category, percent):
+    products = sa.Table("products", sa.MetaData(), autoload_with=shop)
+    statement = (sa.update(products).where(products.c.category == category)
+                 .values(price_cents=products.c.price_cents * (100 - percent) / 100)
+                 .returning(products.c.id))
+    with shop.begin() as connection:
+        ids = connection.execute(statement).scalars().all()
+    for i in ids:
+        r.delete(f"{prefix}product:{i}")
+''',
+            # the factor bound as a Python float: SQLite stores REALs in the column, PostgreSQL rounds
+            "float_factor_bound": edit(SALE, (PRICE, "price_cents * :factor"),
+                                       ('{"percent": percent,', '{"factor": (100 - percent) / 100,')),
+            # the notebook's own `keys` instead of the prefix given: the pages under it stay
+            "notebook_keys_not_prefix": edit(SALE, ('f"{prefix}product:{product_id}"', 'f"{keys}product:{product_id}"')),
+            # one transaction per product (each UPDATE commits on its own)
+            "update_per_product_transactions": '''
+def discount_category(shop, r, prefix, category, percent):
+    with shop.connect() as connection:
+        ids = connection.execute(text("SELECT id FROM products WHERE category = :c"),
+                                 {"c": category}).scalars().all()
+    for i in ids:
+        with shop.begin() as connection:
+            connection.execute(text("UPDATE products SET price_cents = price_cents * (100 - :p) / 100 "
+                                    "WHERE id = :id"), {"p": percent, "id": i})
+    for i in ids:
+        r.delete(f"{prefix}product:{i}")
+''',
         },
         alternatives={
             # SELECT the ids, UPDATE, all in one explicit transaction; a pipeline of UNLINKs after
@@ -139,6 +190,45 @@ def discount_category(shop, r, prefix, category, percent):
     for product_id in changed:
         r.delete(f"{prefix}product:{product_id}")
 ''',
+            # --- from the red-team review (R8C) ---
+            # SQLAlchemy Core with floor division `//`, a pipeline of UNLINKs
+            "core_floor_division_pipeline": '''
+import sqlalchemy as sa
+
+def discount_category(shop, r, prefix, category, percent):
+    products = sa.Table("products", sa.MetaData(), autoload_with=shop)
+    statement = (sa.update(products).where(products.c.category == category)
+                 .values(price_cents=products.c.price_cents * (100 - percent) // 100)
+                 .returning(products.c.id))
+    with shop.begin() as connection:
+        ids = connection.execute(statement).scalars().all()
+    pipe = r.pipeline(transaction=False)
+    for i in ids:
+        pipe.unlink(f"{prefix}product:{i}")
+    pipe.execute()
+''',
+            # the UPDATE without RETURNING, the ids SELECTed after it in the same transaction,
+            # deleted in chunks
+            "update_then_select_chunks": '''
+def discount_category(shop, r, prefix, category, percent):
+    with shop.begin() as connection:
+        connection.execute(text("UPDATE products SET price_cents = (price_cents * (100 - :p)) / 100 "
+                                "WHERE category = :c"), {"p": percent, "c": category})
+        ids = [row.id for row in connection.execute(
+            text("SELECT id FROM products WHERE category = :c"), {"c": category})]
+    stale = [f"{prefix}product:{i}" for i in ids]
+    while stale:
+        r.delete(*stale[:100])
+        stale = stale[100:]
+''',
+            # FLOOR of an exact division, CAST back to an integer
+            "sql_floor": edit(SALE, (PRICE, "CAST(FLOOR(price_cents * (100 - :percent) / 100.0) AS INTEGER)")),
+            # SCAN under the prefix, deleting only the pages of the changed ids (exact names)
+            "scan_keep_changed": edit(SALE, (DELETE, '''    wanted = {f"{prefix}product:{product_id}" for product_id in changed}
+    for key in r.scan_iter(match=f"{prefix}product:*"):
+        if key in wanted:
+            r.delete(key)
+''')),
         },
     ),
     "ex8-answer": Exercise(
