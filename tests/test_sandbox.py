@@ -512,6 +512,20 @@ def course(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def grading_kernel_command(course: Path) -> list[str]:
+    """The command that would start alice's grading kernel (``true``) in its sandbox."""
+    from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415
+    from backendlab.paths import data_dir  # noqa: PLC0415
+
+    private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
+    try:
+        return grading_kernel.sandbox_command(
+            ["true"], cwd=course / "autograded" / "alice" / "unit", private=private,
+            course=course, data=data_dir(), tag="test", cgroup=None)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
 def test_a_grading_kernel_sees_only_its_notebooks_folder(bwrap: None, course: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """No course folder, no solutions, no gradebook, no network, no parent to signal, no
@@ -568,18 +582,11 @@ def test_a_grading_kernel_never_gets_the_graders_redis(course: Path, url: str,
     on a TCP port one that would need the network) is neither passed on nor a reason to keep
     the network."""
     from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415
-    from backendlab.paths import data_dir  # noqa: PLC0415
 
     monkeypatch.delenv("BACKENDLAB_DATABASE_URL", raising=False)
     monkeypatch.setenv("BACKENDLAB_REDIS_URL", url)
     assert grading_kernel.needs_network() == ""
-    private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
-    try:
-        command = grading_kernel.sandbox_command(
-            ["true"], cwd=course / "autograded" / "alice" / "unit", private=private,
-            course=course, data=data_dir(), tag="test", cgroup=None)
-    finally:
-        shutil.rmtree(private, ignore_errors=True)
+    command = grading_kernel_command(course)
     assert "--unshare-net" in command
     assert "BACKENDLAB_REDIS_URL" not in command
     assert url not in command
@@ -591,20 +598,13 @@ def test_a_grading_kernel_gets_the_grading_scale_not_the_graders(
     """Kernels grade on the scale the suite proves exercises on (small) unless the instructor
     chooses full: the instructor's own BACKENDLAB_SCALE (their lab's dataset) does not decide."""
     from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415
-    from backendlab.paths import data_dir  # noqa: PLC0415
 
     monkeypatch.setenv("BACKENDLAB_SCALE", "full" if expected == "small" else "small")
     if grading is None:
         monkeypatch.delenv(grading_kernel.GRADING_SCALE_VARIABLE, raising=False)
     else:
         monkeypatch.setenv(grading_kernel.GRADING_SCALE_VARIABLE, grading)
-    private = Path(tempfile.mkdtemp(prefix="backendlab-kernel-"))
-    try:
-        command = grading_kernel.sandbox_command(
-            ["true"], cwd=course / "autograded" / "alice" / "unit", private=private,
-            course=course, data=data_dir(), tag="test", cgroup=None)
-    finally:
-        shutil.rmtree(private, ignore_errors=True)
+    command = grading_kernel_command(course)
     settings = {command[i + 1]: command[i + 2] for i, word in enumerate(command) if word == "--setenv"}
     assert settings["BACKENDLAB_SCALE"] == expected
 
