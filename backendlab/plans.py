@@ -595,6 +595,46 @@ def pages(engine: Engine, name: str) -> int:
             (name,)).scalar_one()
 
 
+def entries(engine: Engine, name: str) -> int:
+    """How many entries the index ``name`` holds: one per row it points to.
+
+    A partial index holds only the rows its ``WHERE`` accepts; this counts them exactly, so a
+    test can tell a partial index from a full one without trusting statistics. SQLite counts
+    the cells of the index's B-tree pages in ``dbstat`` (interior cells are entries too);
+    PostgreSQL counts the table's rows that meet the index's predicate (``reltuples`` would be
+    an estimate, exact only right after ``CREATE INDEX``).
+    """
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            if not connection.exec_driver_sql(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).first():
+                raise _no_index(name)
+            try:
+                return connection.exec_driver_sql(
+                    "SELECT coalesce(sum(ncell), 0) FROM dbstat "
+                    "WHERE name = ? AND pagetype IN ('internal', 'leaf')", (name,)).scalar_one()
+            except sa.exc.OperationalError:
+                raise CourseError(
+                    "This Python's SQLite was built without the dbstat table, which counts entries.",
+                    "use the Python of Debian/Ubuntu or conda-forge, or run the lesson on "
+                    "PostgreSQL (BACKENDLAB_DATABASE_URL).") from None
+        found = connection.exec_driver_sql(
+            "SELECT quote_ident(t.relname), pg_get_expr(ix.indpred, ix.indrelid, true) "
+            "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid "
+            "JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_namespace n ON n.oid = i.relnamespace "
+            "WHERE n.nspname = current_schema() AND i.relname = %s", (name,)).first()
+        if found is None:
+            raise _no_index(name)
+        table, predicate = found
+        return connection.exec_driver_sql(
+            f"SELECT count(*) FROM {table}" + (f" WHERE {predicate}" if predicate else "")).scalar_one()
+
+
+def _no_index(name: str) -> CourseError:
+    return CourseError(f"There is no index called {name!r} in this database.",
+                       "check the name with plans.indexes(engine), and create the index first.")
+
+
 def has_statistics(engine: Engine, table: str) -> bool:
     """Has ANALYZE gathered statistics for ``table`` (sqlite_stat1 / pg_statistic)?"""
     with engine.connect() as connection:

@@ -269,6 +269,20 @@ def test_pages_of_tables_and_indexes(shop: sa.Engine) -> None:
     assert 0 < plans.pages(shop, "idx_orders_customer") < plans.pages(shop, "orders")
 
 
+def test_a_partial_index_holds_fewer_entries_than_a_full_one(shop: sa.Engine) -> None:
+    execute(shop, "CREATE INDEX idx_orders_status ON orders (status, customer_id)",
+            "CREATE INDEX idx_orders_refunded ON orders (customer_id) WHERE status = 'refunded'")
+    with shop.connect() as connection:
+        total = connection.exec_driver_sql("SELECT count(*) FROM orders").scalar_one()
+        refunded = connection.exec_driver_sql(
+            "SELECT count(*) FROM orders WHERE status = 'refunded'").scalar_one()
+    assert 0 < refunded < total
+    assert plans.entries(shop, "idx_orders_status") == total
+    assert plans.entries(shop, "idx_orders_refunded") == refunded
+    with pytest.raises(CourseError, match="no index called 'idx_missing'"):
+        plans.entries(shop, "idx_missing")
+
+
 def test_statistics_appear_after_analyze(shop: sa.Engine, sql_backend: str) -> None:
     options = " WITH (autovacuum_enabled = false)" if sql_backend == "postgresql" else ""
     execute(shop, f"CREATE TABLE fresh (id INTEGER PRIMARY KEY, kind TEXT){options}",
