@@ -223,7 +223,7 @@ def _handler(app: App) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             try:
-                status, payload, content_type = _answer(app, method, self.path, body)
+                status, payload, content_type = respond(app, method, self.path, body)
             except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
                 app.errors.append(f"{method} {self.path}: {type(error).__name__}: {error}")
                 status, payload, content_type = 500, json.dumps(
@@ -247,7 +247,9 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":"), default=str).encode()
 
 
-def _answer(app: App, method: str, path: str, body: bytes) -> tuple[int, bytes, str]:
+def respond(app: App, method: str, path: str, body: bytes) -> tuple[int, bytes, str]:
+    """The app's answer to one request, (status, body, content type): what its request handler
+    sends, and what a check may call directly to learn the right answer without a server."""
     route = route_of(path)
     parts = [part for part in path.split("?")[0].split("/") if part]
     if route == "/health":

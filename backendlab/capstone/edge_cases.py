@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .app import App, Naive, _answer
+from .app import App, Naive, respond
 from .project import Project
 from .stress import at_once
 
@@ -137,7 +137,7 @@ def answers(project: Project, code: type[Naive], paths: list[str]) -> dict[str, 
     found = {}
     for path in dict.fromkeys(paths):
         try:
-            status, payload, _ = _answer(stand_in, "GET", path, b"")
+            status, payload, _ = respond(stand_in, "GET", path, b"")
         except Exception as error:  # noqa: BLE001 - as the app does: a 500 with the error
             status, payload = 500, json.dumps({"detail": f"{type(error).__name__}: {error}"}).encode()
         found[path] = (status, json.loads(payload))
