@@ -111,6 +111,13 @@ refund_index = ("CREATE INDEX idx_refunds ON orders (customer_id, status, total_
 refund_index = ("CREATE INDEX idx_refunds ON orders (customer_id, status, total_cents) "
                 "WHERE 'refunded' = status;")
 ''',
+            # a one-value IN list: PostgreSQL's parser makes it '=' (its catalog shows "status =
+            # 'refunded'::text"), SQLite keeps the IN and never uses the index; the hidden test
+            # reads the WHERE from the learner's own statement, so it loses on both
+            "in_list_of_one": '''
+refund_index = ("CREATE INDEX idx_refunds ON orders (customer_id, status, total_cents) "
+                "WHERE status IN ('refunded')")
+''',
             # two statements in one string
             "two_statements": '''
 refund_index = ("CREATE INDEX idx_refunds ON orders (customer_id, status, total_cents) "
@@ -137,9 +144,6 @@ refund_index = ("CREATE INDEX idx_refunds ON orders (customer_id, total_cents, s
                 "WHERE status = 'refunded'")
 ''',
             # --- from the reviewer's attack (R8A) ---
-            # Not catalogued: "WHERE status IN ('refunded')". PostgreSQL's parser turns a one-value
-            # IN list into "status = 'refunded'" (the catalog cannot tell them apart: full marks);
-            # SQLite keeps the IN, never uses the index (loses). Engine-dependent by nature.
             # every name in double quotes, the condition in brackets and qualified, no spaces
             "quoted_names_bracketed": '''
 refund_index = ('CREATE INDEX "Refunds" ON "orders" ("customer_id", "status", "total_cents") '
