@@ -7,6 +7,7 @@ gradebook; what the summary says (late, restored cells, why a student was not gr
 checked against the corpus.
 """
 
+import asyncio
 import csv
 import dataclasses
 import subprocess
@@ -389,6 +390,29 @@ def test_workers_take_the_next_submission_nobody_has_taken(monkeypatch: pytest.M
 def test_grading_two_per_core_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(instructor.os, "cpu_count", lambda: 3)
     assert instructor.default_jobs() == 6
+
+
+def test_a_sandboxed_kernel_finds_the_dataset_built_before_it_starts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A grading kernel cannot build the shop dataset (its datasets folder is read-only): the
+    grader builds it (once: then it is cached) before starting one — for `nbgrader autograde`
+    and the formgrader's button too, not only `backendlab grade`, which builds it up front."""
+    from backendlab import datasets  # noqa: PLC0415
+    from backendlab.grading import kernel as grading_kernel  # noqa: PLC0415
+    from backendlab.grading.preprocessors import SandboxedKernelManager  # noqa: PLC0415
+
+    built = []
+    monkeypatch.setattr(datasets, "shop_sqlite", built.append)
+    monkeypatch.setattr(grading_kernel, "grading_sandbox_problem", lambda: "")
+    monkeypatch.setattr(grading_kernel, "pids_cgroup", lambda tag: None)
+    monkeypatch.setattr(grading_kernel, "sandbox_command", lambda kernel, **kw: ["true"])
+    monkeypatch.delenv(grading_kernel.GRADING_SCALE_VARIABLE, raising=False)
+    manager = SandboxedKernelManager(kernel_name="python3")
+    try:
+        asyncio.run(manager._async_pre_start_kernel())
+    finally:
+        asyncio.run(manager._async_cleanup_resources())
+    assert built == ["small"]
 
 
 def test_odd_student_ids_are_graded_and_exported(graded_class: GradedClass) -> None:
