@@ -1,6 +1,6 @@
 """Catalogue of 01-linux/08-services-and-logs.ipynb: see tests/catalogue/__init__.py."""
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
 
 EXERCISES = {
     "ex12-answer": Exercise(
@@ -59,3 +59,98 @@ done < shop-api.service
         },
     ),
 }
+
+# Exercise 13 is done in JupyterLab's terminal; the answer cell holds the pasted commands, which
+# grading replays on fresh rotated logs (the terminal's folder does not exist there).
+SOLUTION_13 = solution("01-linux/08-services-and-logs.ipynb", "ex13-answer")
+COUNT_AND_ORDER = "sort | uniq -c | sort -k1,1nr -k2,2 | head -n 3 | awk '{print $2}' > top-ips.txt"
+
+EXERCISES["ex13-answer"] = Exercise(
+    hardcoded='''
+terminal_commands = r"""printf '%s\\n' 203.0.113.41 192.0.2.77 198.51.100.23 > top-ips.txt"""
+''',
+    mistakes={
+        # grep reads gzip's bytes: the .gz files count nothing.
+        "grep_not_zgrep": f'''
+terminal_commands = r"""grep -hE '" 5[0-9]{{2}} ' app.log* | cut -d' ' -f1 | {COUNT_AND_ORDER}"""
+''',
+        # zcat without -f refuses the plain files: only the .gz files count.
+        "zcat_without_f": edit(SOLUTION_13, ("zcat -f", "zcat")),
+        # 4xx answers are the client's fault, not a server error.
+        "counts_4xx": edit(SOLUTION_13, ("$9 >= 500", "$9 >= 400")),
+        # " 5xx " anywhere on the line: a byte count of 500-599 counts too.
+        "byte_count_matches": f'''
+terminal_commands = r"""zgrep -hE ' 5[0-9]{{2}} ' app.log* | cut -d' ' -f1 | {COUNT_AND_ORDER}"""
+''',
+        # 50x anywhere on the line: paths like /api/orders/500 and byte counts count too.
+        "digits_anywhere": f'''
+terminal_commands = r"""zgrep -h '50[0-9]' app.log* | cut -d' ' -f1 | {COUNT_AND_ORDER}"""
+''',
+        # * takes the notes file too: its pasted log lines count.
+        "star_reads_notes": edit(SOLUTION_13, ("app.log*", "*")),
+        # 1.3's histogram idiom: sort -rn puts equal counts in reverse IP order.
+        "sort_rn_ties_reversed": edit(SOLUTION_13, ("sort -k1,1nr -k2,2", "sort -rn")),
+        # Counts compared as text: "9" sorts above "14".
+        "awk_counts_sorted_as_text": '''
+terminal_commands = r"""zcat -f app.log* | awk '$9 >= 500 && $9 <= 599 {n[$1]++} END {for (ip in n) print n[ip], ip}' | sort -r | head -n 3 | cut -d' ' -f2 > top-ips.txt"""
+''',
+        # head before sort: the first three IPs in text order, not the three with the most.
+        "head_before_sort": edit(SOLUTION_13, ("sort -k1,1nr -k2,2 | head -n 3", "head -n 3 | sort -k1,1nr -k2,2")),
+        # The counts stay in the file.
+        "counts_in_file": edit(SOLUTION_13, (" | awk '{print $2}'", "")),
+        # Printed, not written: no top-ips.txt.
+        "no_file_written": edit(SOLUTION_13, (" > top-ips.txt", "")),
+        # The top three of each file, not of all the files together.
+        "top_per_file": f'''
+terminal_commands = r"""for f in app.log*; do zcat -f "$f" | awk '$9 >= 500 && $9 <= 599 {{print $1}}' | {COUNT_AND_ORDER.removesuffix(" > top-ips.txt")}; done > top-ips.txt"""
+''',
+    },
+    alternatives={
+        "with_the_cd_line": '''
+terminal_commands = r"""
+cd '/home/learner/backend-lab/work/01-linux/ex13 rotated logs'
+zgrep -h '' app.log* | awk '$9 ~ /^5[0-9][0-9]$/ {print $1}' | sort | uniq -c | sort -k1,1nr -k2,2 | head -n 3 | awk '{print $2}' > top-ips.txt
+"""
+''',
+        "awk_counts_then_sort_keys": '''
+terminal_commands = r"""
+zcat -f app.log* > all.log
+awk '$9 >= 500 && $9 < 600 { n[$1]++ } END { for (ip in n) print n[ip], ip }' all.log | sort -k1,1nr -k2,2 | head -n 3 | cut -d' ' -f2 > top-ips.txt
+"""
+''',
+        "zcat_grep_cut_step_by_step": '''
+terminal_commands = r"""
+zcat -f app.log app.log.1 app.log.2.gz app.log.3.gz | grep -E '" 5[0-9]{2} ' | cut -d' ' -f1 > errors.txt
+sort errors.txt | uniq -c > counts.txt
+sort -k2,2 counts.txt | sort -s -k1,1nr | head -n 3 | awk '{print $2}' > top-ips.txt
+"""
+''',
+        "loop_over_files": '''
+terminal_commands = r"""
+for f in app.log*; do
+    case "$f" in
+        *.gz) gunzip -c "$f" ;;
+        *) cat "$f" ;;
+    esac
+done | awk '$9 >= 500 && $9 <= 599 {print $1}' | sort | uniq -c | sort -k1,1nr -k2,2 | head -3 | awk '{print $2}' > top-ips.txt
+"""
+''',
+        "python3": '''
+terminal_commands = r"""
+python3 - <<'PY'
+import collections, glob, gzip
+count = collections.Counter()
+for name in glob.glob("app.log*"):
+    with (gzip.open if name.endswith(".gz") else open)(name, "rt") as log:
+        for line in log:
+            fields = line.split()
+            if len(fields) > 8 and fields[8].isdigit() and 500 <= int(fields[8]) <= 599:
+                count[fields[0]] += 1
+top = sorted(count, key=lambda ip: (-count[ip], ip))[:3]
+with open("top-ips.txt", "w") as out:
+    out.writelines(ip + "\\n" for ip in top)
+PY
+"""
+''',
+    },
+)
