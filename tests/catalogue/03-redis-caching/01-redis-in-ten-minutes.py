@@ -1,6 +1,10 @@
 """Catalogue of 03-redis-caching/01-redis-in-ten-minutes.ipynb: see tests/catalogue/__init__.py."""
 
-from tests.catalogue import Exercise
+from tests.catalogue import Exercise, edit, solution
+
+NOTEBOOK = "03-redis-caching/01-redis-in-ten-minutes.ipynb"
+EX18 = solution(NOTEBOOK, "ex18-answer")
+PATTERN = r"$PREFIX'shop\[eu\]:*'"
 
 EXERCISES = {
     "ex1-answer": Exercise(
@@ -220,6 +224,66 @@ def remember_view(r, prefix, user_id, product_id, keep, ttl):
     r.expireat(key, int(time.time()) + ttl)
     return new
 ''',
+        },
+    ),
+    "ex18-answer": Exercise(
+        # each visible key read by eye and named by hand: the next fill has other keys
+        hardcoded=r"""
+cli_command = [
+    r"redis-cli -s $SOCKET --scan --pattern $PREFIX'shop\[eu\]:product:4[0-9]'",
+    r"redis-cli -s $SOCKET --scan --pattern $PREFIX'shop\[eu\]:product:1??'",
+    r"redis-cli -s $SOCKET --scan --pattern $PREFIX'shop\[eu\]:session:*'",
+    r"redis-cli -s $SOCKET --scan --pattern $PREFIX'shop\[eu\]:[0-9][0-9]'",
+    r"redis-cli -s $SOCKET --scan --pattern $PREFIX'shop\[eu\]:search:blue lamp'",
+    r"redis-cli -s $SOCKET --scan --pattern $PREFIX'shop\[eu\]:page-views'",
+]
+key_count = 8
+""",
+        mistakes={
+            # KEYS lists the right keys, but blocks a shared server while it walks all of them
+            "keys_command": edit(EX18, ("--scan --pattern", "--no-raw KEYS")),
+            # the brackets unescaped: [eu] is one character, so shope: and shopu: are listed instead
+            "unescaped_brackets": edit(EX18, (r"shop\[eu\]:*", "shop[eu]:*"), ("key_count = 8", "key_count = 4")),
+            # the namespace without its colon: shop[eu]-archive: is listed too
+            "pattern_without_colon": edit(EX18, (r"shop\[eu\]:*", r"shop\[eu\]*"), ("key_count = 8", "key_count = 10")),
+            # the whole prefix: every neighbouring namespace is listed too
+            "whole_prefix": edit(EX18, (r"$PREFIX'shop\[eu\]:*'", "'$PREFIX*'"), ("key_count = 8", "key_count = 18")),
+            # no pattern at all: every key of the server
+            "no_pattern": edit(EX18, (r" --pattern $PREFIX'shop\[eu\]:*'", "")),
+            # DBSIZE counts the keys of the whole server, and names none
+            "dbsize": 'cli_command = "redis-cli -s $SOCKET DBSIZE"\nkey_count = 8\n',
+            # one SCAN call without following its cursor: part of the keys once there are many
+            "single_scan_call": edit(EX18, ("--scan --pattern", "SCAN 0 MATCH"), ("*'\"", "*' COUNT 100\"")),
+            # the right listing, but the expired flash-sale key (TTL -2, gone) counted as well
+            "counted_expired_key": edit(EX18, ("key_count = 8", "key_count = 9")),
+            # redis-cli without -s $SOCKET asks a server on localhost, not the learner's
+            "default_server": edit(EX18, ("-s $SOCKET ", "")),
+            # the value of $PREFIX typed in: the grading kernel's prefix is another one
+            "prefix_typed_in": edit(EX18, ("$PREFIX'shop", "03-cli:'shop")),
+            # a pipe to count the lines: replayed without a shell, it is no pipe
+            "pipe_to_wc": edit(EX18, ("*'\"", "*' | wc -l\"")),
+        },
+        alternatives={
+            # ${PREFIX} in double quotes, as in a bash terminal (the backslashes stay in "...")
+            "double_quoted_braces": "cli_command = r'redis-cli -s $SOCKET --scan --pattern \"${PREFIX}shop\\[eu\\]:*\"'\n"
+                                    "key_count = 8\n",
+            # --no-raw: quoted key names; and a list of one command line
+            "no_raw_list": 'cli_command = [r"redis-cli -s $SOCKET --no-raw --scan --pattern $PREFIX\'shop\\[eu\\]:*\'"]\n'
+                           "key_count = 8\n",
+            # one SCAN whose COUNT covers the whole server: the cursor comes back 0 at once
+            "one_scan_count_everything": edit(EX18, ("--scan --pattern", "-n 0 --no-raw SCAN 0 MATCH"),
+                                              ("*'\"", "*' COUNT 100000000\"")),
+            # the cursor loop inside the server, in a Lua script sent with EVAL
+            "eval_cursor_loop": r"""
+SCRIPT = ("local found, cursor = {}, '0' "
+          "repeat local reply = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000) "
+          "cursor = reply[1] for _, key in ipairs(reply[2]) do found[#found + 1] = key end "
+          "until cursor == '0' return found")
+cli_command = f"redis-cli -s $SOCKET --raw EVAL \"{SCRIPT}\" 0 $PREFIX'shop\\[eu\\]:*'"
+key_count = 8
+""",
+            # the character class kept, but with each bracket in a class of its own
+            "brackets_as_classes": edit(EX18, (r"shop\[eu\]:*", r"shop[[]eu]:*")),
         },
     ),
 }
