@@ -31,8 +31,9 @@ from pathlib import Path
 
 from . import sandbox
 from .check import fail
+from .errors import CourseError
 from .paths import under_nbgrader
-from .workfolder import work_dir
+from .workfolder import how_to_make_writable, work_dir
 
 LOG_FILES = ("app.log", "app.log.1", "app.log.2.gz", "app.log.3.gz")  # newest first
 NOTES_FILE = "outage notes.txt"
@@ -195,9 +196,13 @@ def prepare(folder_name: str, files: Mapping[str, bytes], unit: str = "01-linux"
     if under_nbgrader():
         return None
     folder = work_dir() / unit / folder_name
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (folder / name).write_bytes(content)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in files.items():
+            (folder / name).write_bytes(content)
+    except OSError as error:
+        raise CourseError(f"The exercise's folder {folder} cannot be written ({error.strerror or error}).",
+                          how_to_make_writable(work_dir()) + ", then run this cell again.") from error
     print(f"The logs are in this folder:\n    {folder}\n"
           "Open a terminal there: in JupyterLab, File > New > Terminal, then type\n"
           f"    cd {shlex.quote(str(folder))}\n"

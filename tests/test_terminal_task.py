@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from backendlab import terminal_task
+from backendlab.errors import CourseError
 from backendlab.terminal_task import STORY, STORY_SEED, Client
 
 SOLUTION = ("zcat -f app.log* | awk '$9 >= 500 && $9 <= 599 {print $1}' | sort | uniq -c "
@@ -110,3 +111,12 @@ def test_the_check_says_when_the_pasted_commands_do_not_make_the_file(tmp_path, 
 def test_the_check_names_the_mistake(logs, commands, said) -> None:
     with pytest.raises(AssertionError, match=said):
         _check(commands, logs, None)
+
+
+def test_prepare_says_how_to_fix_a_work_folder_it_cannot_write(tmp_path, monkeypatch, logs) -> None:
+    blocked = tmp_path / "work"
+    blocked.write_text("a file where the work folder should be\n")
+    monkeypatch.setenv("BACKENDLAB_WORK_DIR", str(blocked))
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    with pytest.raises(CourseError, match="cannot be written"):
+        terminal_task.prepare("ex13 rotated logs", logs)
