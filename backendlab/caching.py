@@ -761,6 +761,7 @@ CLI_NAMESPACE = "shop[eu]:"
 _SHELL_OPERATORS = {"|", "||", "&&", ";", ">", ">>", "<", "2>&1", "&"}
 _ENUMERATION = re.compile(r"^\s*(?:\d+\)\s+)+")
 _QUOTED_ESCAPE = re.compile(r'\\(x[0-9a-fA-F]{2}|.)')
+_ERROR_REPLY = re.compile(r"^(?:\(error\) )?[A-Z]*ERR[A-Z]* |^(?:WRONGTYPE|NOPERM|NOSCRIPT|NOAUTH) ")
 _EVAL_KEYS = re.compile(r"""call\s*\(\s*['"]keys['"]""", re.IGNORECASE)
 
 
@@ -824,7 +825,14 @@ class CliReplay:
     """What a learner's ``redis-cli`` command line(s) printed when run again here."""
 
     commands: list[list[str]]  # each invocation's arguments after the program name, substituted
-    output: str
+    output: str  # what they printed on stdout
+    complaints: str = ""  # what they printed on stderr (a bad option, no server there)
+
+    def errors(self) -> list[str]:
+        """What redis-cli or the server complained about: stderr, and ``ERR ...`` replies."""
+        replies = [line for line in self.output.splitlines()
+                   if _ERROR_REPLY.match(_ENUMERATION.sub("", line))]
+        return [line for line in self.complaints.splitlines() if line.strip()] + replies
 
     def uses(self, command: str) -> bool:
         """Whether any invocation sends ``command`` (``KEYS``, ``DBSIZE``), also from a script."""
@@ -838,6 +846,8 @@ class CliReplay:
         names = set()
         for line in self.output.splitlines():
             text = _ENUMERATION.sub("", line).strip()
+            if _ERROR_REPLY.match(text):
+                continue
             if len(text) >= 2 and text[0] == text[-1] == '"':
                 text = _QUOTED_ESCAPE.sub(_unescape, text[1:-1])
             if text and not text.isdigit() and not text.startswith("("):
@@ -900,7 +910,7 @@ def replay_cli(r: redis.Redis, command: str | list[str], prefix: str) -> CliRepl
     password = r.connection_pool.connection_kwargs.get("password")
     if password:
         env["REDISCLI_AUTH"] = str(password)
-    output = []
+    output, complaints = [], []
     for args in invocations:
         try:
             done = subprocess.run([program, *args], capture_output=True, text=True, timeout=60,
@@ -909,5 +919,6 @@ def replay_cli(r: redis.Redis, command: str | list[str], prefix: str) -> CliRepl
             raise CourseError(f"redis-cli {shlex.join(args)} ran for a minute without finishing.",
                               "a command that waits (MONITOR, SUBSCRIBE, --stat) never ends: "
                               "ask for a listing instead.") from None
-        output.append(done.stdout + done.stderr)
-    return CliReplay(invocations, "".join(output))
+        output.append(done.stdout)
+        complaints.append(done.stderr)
+    return CliReplay(invocations, "".join(output), "".join(complaints))

@@ -244,6 +244,9 @@ key_count = 8
             "keys_command": edit(EX18, ("--scan --pattern", "--no-raw KEYS")),
             # the brackets unescaped: [eu] is one character, so shope: and shopu: are listed instead
             "unescaped_brackets": edit(EX18, (r"shop\[eu\]:*", "shop[eu]:*"), ("key_count = 8", "key_count = 4")),
+            # the escaped pattern unquoted: as in a shell, the backslashes are eaten, [eu] is a class again
+            "backslash_outside_quotes": edit(EX18, (r"$PREFIX'shop\[eu\]:*'", r"${PREFIX}shop\[eu\]:*"),
+                                             ("key_count = 8", "key_count = 4")),
             # the namespace without its colon: shop[eu]-archive: is listed too
             "pattern_without_colon": edit(EX18, (r"shop\[eu\]:*", r"shop\[eu\]*"), ("key_count = 8", "key_count = 10")),
             # the whole prefix: every neighbouring namespace is listed too
