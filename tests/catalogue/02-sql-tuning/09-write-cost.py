@@ -737,6 +737,29 @@ def redundant_indexes(engine, table):
             found.append(name)
     return found
 ''',
+            # A name once per index that serves it (no break, no set): duplicates in the list are
+            # tolerated, as "the names (a list, any order)" does not forbid them.
+            "once_per_serving_index": '''
+from sqlalchemy import inspect
+
+
+def redundant_indexes(engine, table):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        indexes = inspect(engine).get_indexes(table)
+    usable = [i for i in indexes if None not in i["column_names"]
+              and all(value is None for key, value in i.get("dialect_options", {}).items() if key.endswith("_where"))]
+    names = []
+    for x in usable:
+        for y in usable:
+            n = len(x["column_names"])
+            same_start = y is not x and y["column_names"][:n] == x["column_names"]
+            wins = len(y["column_names"]) > n or y["unique"] or y["name"] < x["name"]
+            if not x["unique"] and same_start and wins:
+                names.append(x["name"])
+    return names
+''',
         },
     ),
 }
