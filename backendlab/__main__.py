@@ -175,7 +175,7 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--student", action="append",
                        help="grade only this student (repeat for several; an id starting with "
                             "'-' as --student=-id); default: everyone")
-    grade.add_argument("--jobs", type=int, help="students graded at once (default: two per core)")
+    grade.add_argument("--jobs", type=int, help="students graded at once (default: three per core)")
     grade.set_defaults(run=_grade)
 
     export = commands.add_parser("export-student",

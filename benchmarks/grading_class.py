@@ -106,7 +106,7 @@ def main() -> None:
     options.add_argument("--unit", action="append", help="a unit folder in source/ (repeatable)")
     options.add_argument("--students", type=int, default=60)
     options.add_argument("--jobs", type=int, default=default_jobs(),
-                         help="students graded at once (default: backendlab grade's, two per core)")
+                         help="students graded at once (default: backendlab grade's, three per core)")
     options.add_argument("--no-serial", dest="serial", action="store_false",
                          help="skip the serial nbgrader run (it takes about twice as long)")
     args = options.parse_args()

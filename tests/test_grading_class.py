@@ -387,9 +387,11 @@ def test_workers_take_the_next_submission_nobody_has_taken(monkeypatch: pytest.M
     assert graded_by["d"] == [f"{other}.2"]  # graded again alone, first
 
 
-def test_grading_two_per_core_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_grading_three_per_core_by_default_at_most_16(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(instructor.os, "cpu_count", lambda: 3)
-    assert instructor.default_jobs() == 6
+    assert instructor.default_jobs() == 9
+    monkeypatch.setattr(instructor.os, "cpu_count", lambda: 64)
+    assert instructor.default_jobs() == 16
 
 
 def test_a_sandboxed_kernel_finds_the_dataset_built_before_it_starts(
