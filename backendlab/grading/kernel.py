@@ -80,7 +80,7 @@ def grading_scale() -> str:
     answer gets full marks, the stub zero, each catalogued mistake loses points, each
     alternative gets full marks), and every check is on behaviour (results, plans, statement
     counts), which needs no million rows; a class is graded several times faster (README,
-    "Grading a class"). "full" grades on the learners' dataset: slower, and proven only by the
+    "For instructors"). "full" grades on the learners' dataset: slower, and proven only by the
     model answers a grading benchmark runs."""
     scale = os.environ.get(GRADING_SCALE_VARIABLE) or "small"
     if scale not in ("small", "full"):
