@@ -24,9 +24,11 @@ import atexit
 import datetime
 import decimal
 import functools
+import os
 import random
 import re
 import shlex
+import shutil
 import subprocess
 import threading
 import time
@@ -869,9 +871,6 @@ def replay_cli(r: redis.Redis, command: str | list[str], prefix: str) -> CliRepl
 
     Why without a shell: the command is checked as redis-cli sees it, and nothing else runs.
     """
-    import os  # noqa: PLC0415 - only this helper needs them
-    import shutil  # noqa: PLC0415
-
     program = shutil.which("redis-cli")
     if program is None:
         raise CourseError("No redis-cli program was found on this machine.", redis_server.HOW_TO_GET_REDIS)
