@@ -87,6 +87,47 @@ def redundant_indexes(engine, table):
 '''
 
 
+# An answer reading the indexes itself (xinfo on SQLite, the inspector on PostgreSQL),
+# wrong on expressions; a second mistake is it with one line changed.
+EXPRESSION_NONE_COLUMN_KEPT = '''
+import warnings
+from sqlalchemy import inspect
+
+
+def read_indexes(engine, table):
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            indexes = []
+            for _, name, unique, _, partial in connection.exec_driver_sql(
+                    "SELECT * FROM pragma_index_list(?)", (table,)):
+                columns = [row[0] for row in connection.exec_driver_sql(
+                    "SELECT name FROM pragma_index_xinfo(?) WHERE key ORDER BY seqno", (name,))]
+                indexes.append({"name": name, "unique": bool(unique), "column_names": columns,
+                                "dialect_options": {"sqlite_where": "?"} if partial else {}})
+            return indexes
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return inspect(engine).get_indexes(table)
+
+
+def redundant_indexes(engine, table):
+    indexes = read_indexes(engine, table)
+    def partial(i):
+        return any(k.endswith("_where") and v is not None for k, v in i.get("dialect_options", {}).items())
+    plain = [i for i in indexes if not partial(i)]
+    found = []
+    for x in plain:
+        if x["unique"]:
+            continue
+        cols = x["column_names"]
+        for y in plain:
+            if y["name"] == x["name"] or y["column_names"][:len(cols)] != cols:
+                continue
+            if len(y["column_names"]) > len(cols) or y["unique"] or y["name"] < x["name"]:
+                found.append(x["name"]); break
+    return found
+'''
+
 EXERCISES = {
     "ex12-answer": Exercise(
         hardcoded='''
@@ -385,83 +426,10 @@ def redundant_indexes(engine, table):
     return found
 ''',
             # An expression read as a None column and compared (PostgreSQL's inspector, SQLite's xinfo).
-            "expression_none_column_kept": '''
-import warnings
-from sqlalchemy import inspect
-
-
-def read_indexes(engine, table):
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            indexes = []
-            for _, name, unique, _, partial in connection.exec_driver_sql(
-                    "SELECT * FROM pragma_index_list(?)", (table,)):
-                columns = [row[0] for row in connection.exec_driver_sql(
-                    "SELECT name FROM pragma_index_xinfo(?) WHERE key ORDER BY seqno", (name,))]
-                indexes.append({"name": name, "unique": bool(unique), "column_names": columns,
-                                "dialect_options": {"sqlite_where": "?"} if partial else {}})
-            return indexes
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return inspect(engine).get_indexes(table)
-
-
-def redundant_indexes(engine, table):
-    indexes = read_indexes(engine, table)
-    def partial(i):
-        return any(k.endswith("_where") and v is not None for k, v in i.get("dialect_options", {}).items())
-    plain = [i for i in indexes if not partial(i)]
-    found = []
-    for x in plain:
-        if x["unique"]:
-            continue
-        cols = x["column_names"]
-        for y in plain:
-            if y["name"] == x["name"] or y["column_names"][:len(cols)] != cols:
-                continue
-            if len(y["column_names"]) > len(cols) or y["unique"] or y["name"] < x["name"]:
-                found.append(x["name"]); break
-    return found
-''',
+            "expression_none_column_kept": EXPRESSION_NONE_COLUMN_KEPT,
             # An expression index is never returned but still serves: (zone) "served" by (zone, lower(code)).
-            "expression_serves_others": '''
-import warnings
-from sqlalchemy import inspect
-
-
-def read_indexes(engine, table):
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            indexes = []
-            for _, name, unique, _, partial in connection.exec_driver_sql(
-                    "SELECT * FROM pragma_index_list(?)", (table,)):
-                columns = [row[0] for row in connection.exec_driver_sql(
-                    "SELECT name FROM pragma_index_xinfo(?) WHERE key ORDER BY seqno", (name,))]
-                indexes.append({"name": name, "unique": bool(unique), "column_names": columns,
-                                "dialect_options": {"sqlite_where": "?"} if partial else {}})
-            return indexes
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return inspect(engine).get_indexes(table)
-
-
-def redundant_indexes(engine, table):
-    indexes = read_indexes(engine, table)
-    def partial(i):
-        return any(k.endswith("_where") and v is not None for k, v in i.get("dialect_options", {}).items())
-    plain = [i for i in indexes if not partial(i)]
-    found = []
-    for x in plain:
-        if x["unique"] or None in x["column_names"]:
-            continue
-        cols = x["column_names"]
-        for y in plain:
-            if y["name"] == x["name"] or y["column_names"][:len(cols)] != cols:
-                continue
-            if len(y["column_names"]) > len(cols) or y["unique"] or y["name"] < x["name"]:
-                found.append(x["name"]); break
-    return found
-''',
+            "expression_serves_others": edit(EXPRESSION_NONE_COLUMN_KEPT, (
+                '        if x["unique"]:\n', '        if x["unique"] or None in x["column_names"]:\n')),
             # The inspector answer that also drops what it finds.
             "drops_them_inspect": '''
 import warnings
