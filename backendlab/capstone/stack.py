@@ -7,6 +7,8 @@ it in the app's own log lines — no timing is graded.
 """
 
 import re
+import shlex
+import sys
 
 APP = '''"""The shop's worker, as much of it as this exercise needs: it needs Redis to start and to stop."""
 import os
@@ -95,6 +97,32 @@ until [ -S run/redis.sock ]; do sleep 0.05; done  # exercise 1 says why this is 
 python3 app.py & echo $! > run/app.pid
 printf 'stack started\\n'; wait
 '''
+
+
+# Runs a script, then waits until every process it started has ended by itself (or ``seconds``
+# after the start): it adopts them (a child subreaper), so a script that exits just after it
+# started something cannot hide it. Without it, the sandbox ends the moment the script does
+# and takes along a redis-server forked a millisecond before, which had no time to print
+# anything: whether a wrong answer was caught would depend on the machine's load.
+REAPER = '''import ctypes, os, subprocess, sys, time
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+until = time.monotonic() + float(sys.argv[2])
+status = subprocess.run(["bash", "-c", sys.argv[1]]).returncode
+while time.monotonic() < until:
+    try:
+        if os.waitpid(-1, os.WNOHANG)[0] == 0:
+            time.sleep(0.02)
+    except ChildProcessError:
+        break
+sys.exit(status if status >= 0 else 128 - status)
+'''
+
+
+def until_all_ended(script: str, seconds: float) -> str:
+    """A command that runs ``script`` and ends with its exit code once everything the script
+    started has ended too, at most ``seconds`` after the start (see REAPER): for checking
+    that nothing was started after a step failed."""
+    return f"exec {shlex.quote(sys.executable)} -c {shlex.quote(REAPER)} {shlex.quote(script)} {seconds:g}"
 
 
 def files(conf: str = REDIS_CONF, slow_redis: bool = False, run_is_a_file: bool = False,
