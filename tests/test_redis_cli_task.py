@@ -1,5 +1,5 @@
-"""The redis-cli task of lesson 3.1 (issue 17): ``caching.fill_for_cli`` fills a namespace whose
-almost-right patterns list something else, and ``caching.replay_cli`` runs a learner's
+"""The redis-cli task of lesson 3.1 (issue 17): ``redis_cli_task.fill`` fills a namespace whose
+almost-right patterns list something else, and ``redis_cli_task.replay`` runs a learner's
 ``redis-cli`` command line again, without a shell, on this kernel's server."""
 
 import shutil
@@ -8,7 +8,7 @@ import pytest
 import redis
 
 import backendlab
-from backendlab import caching
+from backendlab import redis_cli_task
 from backendlab.errors import CourseError
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-cli") is None, reason="needs redis-cli")
@@ -27,8 +27,8 @@ def prefix(r: redis.Redis, request: pytest.FixtureRequest) -> str:
 
 
 def test_the_fill_returns_exactly_the_namespace_and_its_edge_cases(r: redis.Redis, prefix: str) -> None:
-    truth = caching.fill_for_cli(r, prefix)
-    space = prefix + caching.CLI_NAMESPACE
+    truth = redis_cli_task.fill(r, prefix)
+    space = prefix + redis_cli_task.NAMESPACE
     assert len(truth) == 8 and all(key.startswith(space) for key in truth)
     assert any(" " in key for key in truth) and any(key[len(space):].isdigit() for key in truth)
     assert f"{space}flash-sale" not in truth and not r.exists(f"{space}flash-sale")  # expired
@@ -38,41 +38,41 @@ def test_the_fill_returns_exactly_the_namespace_and_its_edge_cases(r: redis.Redi
 
 
 def test_another_seed_makes_another_fill(r: redis.Redis, prefix: str) -> None:
-    first = caching.fill_for_cli(r, prefix)
+    first = redis_cli_task.fill(r, prefix)
     other = backendlab.fresh_keyspace(r, prefix.rstrip(":") + "-other")
-    second = caching.fill_for_cli(r, other, seed=7, products=40)
+    second = redis_cli_task.fill(r, other, seed=7, products=40)
     assert len(second) == 45
     assert {key.removeprefix(other) for key in second} != {key.removeprefix(prefix) for key in first}
 
 
 def test_the_right_command_lists_the_namespace_in_raw_and_quoted_formats(r: redis.Redis, prefix: str) -> None:
-    truth = caching.fill_for_cli(r, prefix)
-    assert caching.replay_cli(r, RIGHT, prefix).listed() == truth
-    quoted = caching.replay_cli(r, [RIGHT.replace("--scan", "--no-raw --scan")], prefix)
+    truth = redis_cli_task.fill(r, prefix)
+    assert redis_cli_task.replay(r, RIGHT, prefix).listed() == truth
+    quoted = redis_cli_task.replay(r, [RIGHT.replace("--scan", "--no-raw --scan")], prefix)
     assert quoted.output.startswith('"') and quoted.listed() == truth
-    numbered = caching.replay_cli(r, r'redis-cli -s $SOCKET --no-raw SCAN 0 MATCH "${PREFIX}shop\[eu\]:*" '
+    numbered = redis_cli_task.replay(r, r'redis-cli -s $SOCKET --no-raw SCAN 0 MATCH "${PREFIX}shop\[eu\]:*" '
                                      "COUNT 100000000", prefix)
     assert numbered.output.startswith('1) "0"') and numbered.listed() == truth
 
 
 def test_almost_right_patterns_list_other_keys(r: redis.Redis, prefix: str) -> None:
-    truth = caching.fill_for_cli(r, prefix)
-    unescaped = caching.replay_cli(r, RIGHT.replace(r"\[eu\]", "[eu]"), prefix).listed()
+    truth = redis_cli_task.fill(r, prefix)
+    unescaped = redis_cli_task.replay(r, RIGHT.replace(r"\[eu\]", "[eu]"), prefix).listed()
     assert unescaped and not unescaped & truth
-    no_colon = caching.replay_cli(r, RIGHT.replace(r"\]:*", r"\]*"), prefix).listed()
+    no_colon = redis_cli_task.replay(r, RIGHT.replace(r"\]:*", r"\]*"), prefix).listed()
     assert no_colon > truth
     # as in a shell, a backslash outside quotes is eaten: the pattern's brackets are a class again
-    assert caching.replay_cli(r, RIGHT.replace("'", ""), prefix).listed() == unescaped
+    assert redis_cli_task.replay(r, RIGHT.replace("'", ""), prefix).listed() == unescaped
 
 
 def test_keys_and_dbsize_are_seen_even_inside_a_script(r: redis.Redis, prefix: str) -> None:
-    caching.fill_for_cli(r, prefix)
-    assert caching.replay_cli(r, RIGHT.replace("--scan --pattern", "KEYS"), prefix).uses("KEYS")
+    redis_cli_task.fill(r, prefix)
+    assert redis_cli_task.replay(r, RIGHT.replace("--scan --pattern", "KEYS"), prefix).uses("KEYS")
     script = "redis-cli -s $SOCKET EVAL \"return redis.call('keys', ARGV[1])\" 0 $PREFIX*"
-    assert caching.replay_cli(r, script, prefix).uses("KEYS")
-    dbsize = caching.replay_cli(r, "redis-cli -s $SOCKET dbsize", prefix)
+    assert redis_cli_task.replay(r, script, prefix).uses("KEYS")
+    dbsize = redis_cli_task.replay(r, "redis-cli -s $SOCKET dbsize", prefix)
     assert dbsize.uses("DBSIZE") and dbsize.listed() == set()
-    assert not caching.replay_cli(r, RIGHT, prefix).uses("KEYS")
+    assert not redis_cli_task.replay(r, RIGHT, prefix).uses("KEYS")
 
 
 @pytest.mark.parametrize("command, why", [
@@ -86,11 +86,11 @@ def test_keys_and_dbsize_are_seen_even_inside_a_script(r: redis.Redis, prefix: s
 def test_commands_that_cannot_be_replayed_are_explained(r: redis.Redis, prefix: str, command: object,
                                                         why: str) -> None:
     with pytest.raises(CourseError, match=why) as raised:
-        caching.replay_cli(r, command, prefix)  # type: ignore[arg-type]
+        redis_cli_task.replay(r, command, prefix)  # type: ignore[arg-type]
     assert raised.value.args  # CourseError carries what happened and how to fix it
 
 
 def test_the_printed_lines_open_redis_cli_on_the_same_server(r: redis.Redis, prefix: str) -> None:
-    lines = caching.open_cli_line(r, prefix)
-    socket = caching.cli_settings(r)["SOCKET"]
+    lines = redis_cli_task.open_line(r, prefix)
+    socket = redis_cli_task.connection(r)["SOCKET"]
     assert socket in lines and prefix in lines and lines.endswith('redis-cli -s "$SOCKET"')
