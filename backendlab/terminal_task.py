@@ -38,6 +38,7 @@ from .workfolder import how_to_make_writable, work_dir
 LOG_FILES = ("app.log", "app.log.1", "app.log.2.gz", "app.log.3.gz")  # newest first
 NOTES_FILE = "outage notes.txt"
 REPLAY_TIME_LIMIT = 10.0
+REPLAY_HOME = "/nonexistent"  # the Debian name for "no home folder": ~ is not the task folder
 FILLER_IPS = tuple(f"10.20.{a}.{b}" for a in (3, 7) for b in (11, 14, 52, 86, 93))
 AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 PATHS = ("/", "/api/cart", "/api/products?page=2", "/static/app.js", "/api/search?q=lamp")
@@ -230,11 +231,15 @@ def without_cd(commands: str) -> str:
 
 
 def replay(commands: str, files: Mapping[str, bytes]) -> sandbox.Result:
-    """Run the pasted commands in a fresh sandbox holding ``files``."""
+    """Run the pasted commands in a fresh sandbox holding ``files``.
+
+    ``HOME`` is not the sandbox's folder there (it is by default): in the learner's terminal
+    ``~`` is their home, not the task folder, so ``> ~/top-ips.txt`` must not pass the replay
+    when it left the folder without the file."""
     runnable = without_cd(commands)
     if not runnable.strip():
         fail("`terminal_commands` holds only a cd: paste the commands you typed after it too.")
-    return sandbox.run(runnable, files=files, time_limit=REPLAY_TIME_LIMIT)
+    return sandbox.run(runnable, files=files, env={"HOME": REPLAY_HOME}, time_limit=REPLAY_TIME_LIMIT)
 
 
 def _shown(lines: list[str]) -> str:
@@ -260,7 +265,9 @@ def check_result(commands: str, files: Mapping[str, bytes], folder: Path | None,
     entry = replayed.files.get(result)
     if entry is None or entry.kind != "file":
         fail(f"{what}: your pasted commands, replayed on a fresh copy of the logs, made no file "
-             f"{result!r}.\n{sandbox.what_came_out(replayed)}",
+             f"{result!r}.\n{sandbox.what_came_out(replayed)}\nThe replay runs them in a copy of "
+             f"the task folder, as if just after your cd: name the files as `ls` there shows them "
+             f"({result}, not ~/{result} or a path to your work area).",
              hint or f"write the result into {result} (the > redirection of 1.2).")
     got = _lines(entry.text)
     if made is not None and got != made:

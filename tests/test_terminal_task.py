@@ -113,6 +113,13 @@ def test_the_check_names_the_mistake(logs, commands, said) -> None:
         _check(commands, logs, None)
 
 
+def test_the_replay_home_is_not_the_task_folder(logs) -> None:
+    """In the learner's terminal ~ is their home: a file written there is not in the folder."""
+    assert terminal_task.replay("echo ~; pwd", logs).stdout.split()[0] == terminal_task.REPLAY_HOME
+    with pytest.raises(AssertionError, match=r"(?s)made no file.*not ~/top-ips\.txt"):
+        _check(SOLUTION.replace("> top-ips.txt", "> ~/top-ips.txt"), logs, None)
+
+
 def test_prepare_says_how_to_fix_a_work_folder_it_cannot_write(tmp_path, monkeypatch, logs) -> None:
     blocked = tmp_path / "work"
     blocked.write_text("a file where the work folder should be\n")

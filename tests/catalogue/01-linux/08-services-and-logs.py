@@ -104,6 +104,37 @@ terminal_commands = r"""zcat -f app.log* | awk '$9 >= 500 && $9 <= 599 {n[$1]++}
         "top_per_file": f'''
 terminal_commands = r"""for f in app.log*; do zcat -f "$f" | awk '$9 >= 500 && $9 <= 599 {{print $1}}' | {COUNT_AND_ORDER.removesuffix(" > top-ips.txt")}; done > top-ips.txt"""
 ''',
+        # From here: added by the red-team review (R9A).
+        # Equal counts in numeric IP order (sort -V): 198.51.100.5 before 198.51.100.40, not as text.
+        "ties_in_numeric_ip_order": edit(SOLUTION_13, ("-k2,2", "-k2,2V")),
+        # The global -r (and -n) of "sort -rn -k1,1 -k2,2" apply to the IP key too: ties reversed.
+        "global_r_reverses_ip_key": edit(SOLUTION_13, ("sort -k1,1nr -k2,2", "sort -rn -k1,1 -k2,2")),
+        # uniq -c counts runs of equal ADJACENT lines: without a sort first, one client has many counts.
+        "uniq_without_sort": edit(SOLUTION_13, ("{print $1}' | sort | uniq -c", "{print $1}' | uniq -c")),
+        # zgrep on several files prefixes each line with its file name ("app.log.1:198.51.100.23").
+        "zgrep_filename_prefix": f'''
+terminal_commands = r"""zgrep -E '" 5[0-9]{{2}} ' app.log* | cut -d' ' -f1 | {COUNT_AND_ORDER}"""
+''',
+        # An IPv4 pattern picks the IP: IPv6 clients (hidden test) vanish.
+        "ipv4_only_pattern": f'''
+terminal_commands = r"""zcat -f app.log* | grep -E '" 5[0-9]{{2}} ' | grep -oE '^([0-9]{{1,3}}\\.){{3}}[0-9]{{1,3}}' | {COUNT_AND_ORDER}"""
+''',
+        # ~ is the learner's home, not the task folder: top-ips.txt is not where it was asked.
+        "file_in_home_folder": edit(SOLUTION_13, ("> top-ips.txt", "> ~/top-ips.txt")),
+        # split()[8] on the blank line of app.log.1: IndexError, no file.
+        "python_crashes_on_blank_line": '''
+terminal_commands = r"""python3 -c '
+import collections, gzip
+n = collections.Counter()
+for name in ["app.log", "app.log.1", "app.log.2.gz", "app.log.3.gz"]:
+    log = gzip.open(name, "rt") if name.endswith(".gz") else open(name)
+    for line in log:
+        if line.split()[8].startswith("5"):
+            n[line.split()[0]] += 1
+ranked = sorted(n.items(), key=lambda item: (-item[1], item[0]))[:3]
+open("top-ips.txt", "w").write("".join(ip + "\\n" for ip, _ in ranked))
+'"""
+''',
     },
     alternatives={
         "with_the_cd_line": '''
@@ -150,6 +181,32 @@ top = sorted(count, key=lambda ip: (-count[ip], ip))[:3]
 with open("top-ips.txt", "w") as out:
     out.writelines(ip + "\\n" for ip in top)
 PY
+"""
+''',
+        # From here: added by the red-team review (R9A).
+        # -r local to the count key: GNU sort's last-resort comparison (the whole line, ascending,
+        # since no global -r) orders equal counts by IP, as the padded counts are equal too.
+        "count_key_only_last_resort_ties": edit(SOLUTION_13, ("sort -k1,1nr -k2,2", "sort -k1,1nr")),
+        # Split on the quotes: the status is the first word after the request; files read by type.
+        "quote_split_gunzip": '''
+terminal_commands = r"""
+cat app.log app.log.1 > all.txt
+gunzip -c app.log.2.gz app.log.3.gz >> all.txt
+awk -F'"' 'NF > 2 { split($1, head, " "); split($3, tail, " "); if (tail[1] >= 500 && tail[1] < 600) print head[1] }' all.txt | sort | uniq -c | sort -k1,1nr -k2,2 | head -3 | awk '{print $2}' > top-ips.txt
+"""
+''',
+        # As typed while exploring: the cd, looks at the files, a pipeline across lines, a cat.
+        "explored_then_multiline_pipeline": '''
+terminal_commands = r"""
+cd '/home/learner/backend-lab/work/01-linux/ex13 rotated logs'
+ls -l
+zcat -f app.log.2.gz | head
+zgrep -h '" 5[0-9][0-9] ' app.log app.log.1 app.log.2.gz app.log.3.gz \\
+    | awk '{print $1}' \\
+    | sort | uniq -c \\
+    | sort -k1,1nr -k2,2 | head -n 3 \\
+    | awk '{print $2}' > top-ips.txt
+cat top-ips.txt
 """
 ''',
     },
