@@ -34,6 +34,12 @@ _ENUMERATION = re.compile(r"^\s*(?:\d+\)\s+)+")
 _QUOTED_ESCAPE = re.compile(r'\\(x[0-9a-fA-F]{2}|.)')
 _ERROR_REPLY = re.compile(r"^(?:\(error\) )?[A-Z]*ERR[A-Z]* |^(?:WRONGTYPE|NOPERM|NOSCRIPT|NOAUTH) ")
 _EVAL_KEYS = re.compile(r"""call\s*\(\s*['"]keys['"]""", re.IGNORECASE)
+# A script runs in one go: the server answers nobody else until it ends, so a SCAN loop inside
+# one blocks a shared server as KEYS does (and hides what it calls).
+_SCRIPTS = {"EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO", "FCALL", "FCALL_RO", "FUNCTION", "SCRIPT", "--EVAL"}
+# The most a SCAN step may ask for (COUNT, or redis-cli's --count). Each step stays short; a
+# COUNT as big as the server walks every key in one call, as KEYS does, and the cursor is 0 at once.
+LARGEST_STEP = 1000
 
 
 def fill(r: redis.Redis, prefix: str, seed: int = 0, products: int = 3) -> set[str]:
@@ -41,8 +47,9 @@ def fill(r: redis.Redis, prefix: str, seed: int = 0, products: int = 3) -> set[s
     ``redis-cli``, and return the keys under ``prefix + NAMESPACE`` that exist afterwards.
 
     The keys are chosen so that each almost-right pattern lists something else: neighbours that
-    an unescaped ``[eu]`` matches (``shope:``, ``shopu:``), one that only a pattern without the
-    colon matches (``shop[eu]-archive:``), another region (``shop[us]:``), a key that has
+    an unescaped ``[eu]`` matches (``shope:``, ``shopu:``), one that ``?`` in place of each
+    bracket matches (``shop(eu):``), one that only a pattern without the colon matches
+    (``shop[eu]-archive:``), another region (``shop[us]:``), a key that has
     already expired (TTL -2: it must not be listed), a key named like a number and one with a
     space. ``seed`` and ``products`` make another fill for hidden tests (``products`` in the
     thousands makes one SCAN call, without its cursor loop, miss keys).
@@ -59,7 +66,7 @@ def fill(r: redis.Redis, prefix: str, seed: int = 0, products: int = 3) -> set[s
         pipe.set(f"{space}search:{rng.choice(['red kettle', 'blue lamp', 'old novel'])}", "[7, 42]")
         pipe.incrby(f"{space}page-views", rng.randint(1, 500))
         pipe.set(f"{space}flash-sale", "50%", px=1)  # expired before anybody looks (TTL -2)
-        for neighbour in ("shope:", "shopu:", "shop[eu]-archive:", "shop[us]:", "SHOP[EU]:"):
+        for neighbour in ("shope:", "shopu:", "shop(eu):", "shop[eu]-archive:", "shop[us]:", "SHOP[EU]:"):
             pipe.set(f"{prefix}{neighbour}product:{rng.randint(1, 9)}", "not in shop[eu]")
             pipe.set(f"{prefix}{neighbour}page-views", rng.randint(1, 50))
         pipe.execute()
@@ -95,7 +102,7 @@ def open_line(r: redis.Redis, prefix: str) -> str:
 class Replay:
     """What a learner's ``redis-cli`` command line(s) printed when run again here."""
 
-    commands: list[list[str]]  # each invocation's arguments after the program name, substituted
+    commands: list[list[str]]  # each invocation's arguments after the program name, as sent
     output: str  # what they printed on stdout
     complaints: str = ""  # what they printed on stderr (a bad option, no server there)
 
@@ -110,6 +117,16 @@ class Replay:
         name = command.upper()
         return any(arg.upper() == name or (name == "KEYS" and _EVAL_KEYS.search(arg))
                    for args in self.commands for arg in args)
+
+    def runs_script(self) -> bool:
+        """Whether any invocation runs a Lua script or function (``EVAL``, ``FCALL``, ``--eval``)."""
+        return any(arg.upper() in _SCRIPTS for args in self.commands for arg in args)
+
+    def largest_step(self) -> int:
+        """The biggest ``COUNT`` (or ``--count``) any invocation asks SCAN for; 0 when none."""
+        steps = [int(args[i + 1]) for args in self.commands for i, arg in enumerate(args[:-1])
+                 if arg.upper() in ("COUNT", "--COUNT") and args[i + 1].strip().isdigit()]
+        return max(steps, default=0)
 
     def listed(self) -> set[str]:
         """The key names the output lists, whatever the format: ``--raw`` lines or ``--no-raw``
@@ -131,6 +148,16 @@ def _unescape(match: re.Match[str]) -> str:
     if code.startswith("x") and len(code) == 3:
         return chr(int(code[1:], 16))
     return {"n": "\n", "r": "\r", "t": "\t", "a": "\a", "b": "\b"}.get(code, code)
+
+
+def _unquoted(arg: str) -> str:
+    """An argument as ``redis-cli --quoted-input`` sends it: ``"..."`` with its escapes read,
+    ``'...'`` without its quotes; anything else as it is."""
+    if len(arg) >= 2 and arg[0] == arg[-1] == '"':
+        return _QUOTED_ESCAPE.sub(_unescape, arg[1:-1])
+    if len(arg) >= 2 and arg[0] == arg[-1] == "'":
+        return arg[1:-1].replace("\\'", "'")
+    return arg
 
 
 def replay(r: redis.Redis, command: str | list[str], prefix: str) -> Replay:
@@ -189,4 +216,6 @@ def replay(r: redis.Redis, command: str | list[str], prefix: str) -> Replay:
                               "ask for a listing instead.") from None
         output.append(done.stdout)
         complaints.append(done.stderr)
-    return Replay(invocations, "".join(output), "".join(complaints))
+    # What each invocation sends: with --quoted-input, redis-cli reads "K\x45YS" as KEYS.
+    sent = [[_unquoted(arg) for arg in args] if "--quoted-input" in args else args for args in invocations]
+    return Replay(sent, "".join(output), "".join(complaints))

@@ -34,7 +34,8 @@ def test_the_fill_returns_exactly_the_namespace_and_its_edge_cases(r: redis.Redi
     assert f"{space}flash-sale" not in truth and not r.exists(f"{space}flash-sale")  # expired
     assert sorted(r.ttl(key) for key in truth).count(-1) == 7  # one session expires
     neighbours = set(r.scan_iter(match=f"{prefix}*")) - truth
-    assert {key.split(":")[1] for key in neighbours} >= {"shope", "shopu", "shop[eu]-archive", "shop[us]"}
+    assert {key.split(":")[1] for key in neighbours} >= {"shope", "shopu", "shop(eu)", "shop[eu]-archive",
+                                                         "shop[us]"}
 
 
 def test_another_seed_makes_another_fill(r: redis.Redis, prefix: str) -> None:
@@ -53,6 +54,9 @@ def test_the_right_command_lists_the_namespace_in_raw_and_quoted_formats(r: redi
     numbered = redis_cli_task.replay(r, r'redis-cli -s $SOCKET --no-raw SCAN 0 MATCH "${PREFIX}shop\[eu\]:*" '
                                      "COUNT 100000000", prefix)
     assert numbered.output.startswith('1) "0"') and numbered.listed() == truth
+    # ...but it walked every key in one call, as KEYS does
+    assert numbered.largest_step() == 100000000 > redis_cli_task.LARGEST_STEP
+    assert redis_cli_task.replay(r, RIGHT, prefix).largest_step() == 0
 
 
 def test_almost_right_patterns_list_other_keys(r: redis.Redis, prefix: str) -> None:
@@ -63,6 +67,8 @@ def test_almost_right_patterns_list_other_keys(r: redis.Redis, prefix: str) -> N
     assert no_colon > truth
     # as in a shell, a backslash outside quotes is eaten: the pattern's brackets are a class again
     assert redis_cli_task.replay(r, RIGHT.replace("'", ""), prefix).listed() == unescaped
+    question_marks = redis_cli_task.replay(r, RIGHT.replace(r"\[eu\]", "?eu?"), prefix).listed()
+    assert question_marks > truth and f"{prefix}shop(eu):page-views" in question_marks
 
 
 def test_keys_and_dbsize_are_seen_even_inside_a_script(r: redis.Redis, prefix: str) -> None:
@@ -73,6 +79,18 @@ def test_keys_and_dbsize_are_seen_even_inside_a_script(r: redis.Redis, prefix: s
     dbsize = redis_cli_task.replay(r, "redis-cli -s $SOCKET dbsize", prefix)
     assert dbsize.uses("DBSIZE") and dbsize.listed() == set()
     assert not redis_cli_task.replay(r, RIGHT, prefix).uses("KEYS")
+    # --quoted-input: redis-cli reads "K\x45YS" as KEYS, and so does the check
+    hidden = r"""redis-cli -s $SOCKET --quoted-input '"K\x45YS"' '"$PREFIX*"'"""
+    assert redis_cli_task.replay(r, hidden, prefix).uses("KEYS")
+
+
+def test_a_script_is_seen_whatever_it_calls(r: redis.Redis, prefix: str) -> None:
+    truth = redis_cli_task.fill(r, prefix)
+    pieced = redis_cli_task.replay(r, "redis-cli -s $SOCKET EVAL \"return redis.call('KE'..'YS', ARGV[1])\" 0 "
+                                   r"$PREFIX'shop\[eu\]:*'", prefix)
+    assert pieced.listed() == truth and not pieced.uses("KEYS") and pieced.runs_script()
+    assert redis_cli_task.replay(r, "redis-cli -s $SOCKET --no-raw fcall_ro nothing 0", prefix).runs_script()
+    assert not redis_cli_task.replay(r, RIGHT, prefix).runs_script()
 
 
 @pytest.mark.parametrize("command, why", [

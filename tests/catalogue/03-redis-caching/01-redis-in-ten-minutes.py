@@ -250,7 +250,7 @@ key_count = 8
             # the namespace without its colon: shop[eu]-archive: is listed too
             "pattern_without_colon": edit(EX18, (r"shop\[eu\]:*", r"shop\[eu\]*"), ("key_count = 8", "key_count = 10")),
             # the whole prefix: every neighbouring namespace is listed too
-            "whole_prefix": edit(EX18, (r"$PREFIX'shop\[eu\]:*'", "'$PREFIX*'"), ("key_count = 8", "key_count = 18")),
+            "whole_prefix": edit(EX18, (r"$PREFIX'shop\[eu\]:*'", "'$PREFIX*'"), ("key_count = 8", "key_count = 20")),
             # no pattern at all: every key of the server
             "no_pattern": edit(EX18, (r" --pattern $PREFIX'shop\[eu\]:*'", "")),
             # DBSIZE counts the keys of the whole server, and names none
@@ -265,18 +265,26 @@ key_count = 8
             "prefix_typed_in": edit(EX18, ("$PREFIX'shop", "03-cli:'shop")),
             # a pipe to count the lines: replayed without a shell, it is no pipe
             "pipe_to_wc": edit(EX18, ("*'\"", "*' | wc -l\"")),
-        },
-        alternatives={
-            # ${PREFIX} in double quotes, as in a bash terminal (the backslashes stay in "...")
-            "double_quoted_braces": "cli_command = r'redis-cli -s $SOCKET --scan --pattern \"${PREFIX}shop\\[eu\\]:*\"'\n"
-                                    "key_count = 8\n",
-            # --no-raw: quoted key names; and a list of one command line
-            "no_raw_list": 'cli_command = [r"redis-cli -s $SOCKET --no-raw --scan --pattern $PREFIX\'shop\\[eu\\]:*\'"]\n'
-                           "key_count = 8\n",
-            # one SCAN whose COUNT covers the whole server: the cursor comes back 0 at once
+            # --- R9B (red team, from the student notebook alone) ---
+            # KEYS sent from a Lua script, in lower case: still KEYS on the server
+            "keys_inside_eval": r'''
+cli_command = r"""redis-cli -s $SOCKET EVAL "return redis.call('keys', ARGV[1])" 0 $PREFIX'shop\[eu\]:*'"""
+key_count = 8
+''',
+            # KEYS from a script whose command name is put together: the word KEYS is never written
+            "keys_inside_eval_split_name": r'''
+cli_command = r"""redis-cli -s $SOCKET EVAL "return redis.call('KE'..'YS', ARGV[1])" 0 $PREFIX'shop\[eu\]:*'"""
+key_count = 8
+''',
+            # KEYS spelt with an escape under --quoted-input: redis-cli still sends KEYS
+            "keys_quoted_input": r'''
+cli_command = r"""redis-cli -s $SOCKET --quoted-input '"K\x45YS"' $PREFIX'shop\[eu\]:*'"""
+key_count = 8
+''',
+            # one SCAN whose COUNT covers the whole server: every key walked in one go, as KEYS does
             "one_scan_count_everything": edit(EX18, ("--scan --pattern", "-n 0 --no-raw SCAN 0 MATCH"),
                                               ("*'\"", "*' COUNT 100000000\"")),
-            # the cursor loop inside the server, in a Lua script sent with EVAL
+            # the SCAN cursor loop inside a Lua script: a script runs in one go, blocking like KEYS
             "eval_cursor_loop": r"""
 SCRIPT = ("local found, cursor = {}, '0' "
           "repeat local reply = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000) "
@@ -285,8 +293,54 @@ SCRIPT = ("local found, cursor = {}, '0' "
 cli_command = f"redis-cli -s $SOCKET --raw EVAL \"{SCRIPT}\" 0 $PREFIX'shop\\[eu\\]:*'"
 key_count = 8
 """,
+            # no prefix: the namespace at the top of the server, where nobody's keys are
+            "no_prefix": edit(EX18, ("$PREFIX'shop", "'shop"), ("key_count = 8", "key_count = 0")),
+            # * for the prefix: shop[eu]: keys under every prefix of the server
+            "star_for_prefix": edit(EX18, ("$PREFIX'shop", "'*shop")),
+            # ? for each bracket: lists the neighbour shop(eu): too
+            "question_marks_for_brackets": edit(EX18, (r"shop\[eu\]:*", "shop?eu?:*")),
+            # the pattern unquoted with $PREFIX: word splitting eats the backslashes, as a shell does
+            "unquoted_dollar_prefix": edit(EX18, (r"$PREFIX'shop\[eu\]:*'", r"$PREFIX\shop\[eu\]:*"),
+                                           ("key_count = 8", "key_count = 4")),
+            # the eight names read off the screen and ECHOed back: no listing at all
+            "names_echoed": r"""
+names = ["99", "page-views", "product:101", "product:114", "product:119", "product:48",
+         "search:blue lamp", "session:19d5f970"]
+cli_command = [f"redis-cli -s $SOCKET ECHO \"$PREFIX\"'shop[eu]:{name}'" for name in names]
+key_count = 8
+""",
+            # only the hashes (--type: an error on redis-cli 7.0, strings left out on 7.2)
+            "type_filter": edit(EX18, ("*'\"", "*' --type hash\""), ("key_count = 8", "key_count = 4")),
+            # the count as the string redis-cli printed
+            "count_as_string": edit(EX18, ("key_count = 8", 'key_count = "8"')),
+            # the socket's path typed in: the grading kernel's server has another one
+            "socket_typed_in": edit(EX18, ("-s $SOCKET", "-s /tmp/backendlab-0/redis-main.sock")),
+        },
+        alternatives={
+            # ${PREFIX} in double quotes, as in a bash terminal (the backslashes stay in "...")
+            "double_quoted_braces": "cli_command = r'redis-cli -s $SOCKET --scan --pattern \"${PREFIX}shop\\[eu\\]:*\"'\n"
+                                    "key_count = 8\n",
+            # --no-raw: quoted key names; and a list of one command line
+            "no_raw_list": 'cli_command = [r"redis-cli -s $SOCKET --no-raw --scan --pattern $PREFIX\'shop\\[eu\\]:*\'"]\n'
+                           "key_count = 8\n",
             # the character class kept, but with each bracket in a class of its own
             "brackets_as_classes": edit(EX18, (r"shop\[eu\]:*", r"shop[[]eu]:*")),
+            # --- R9B (red team, from the student notebook alone) ---
+            # "$SOCKET" and "$PREFIX" in double quotes, the rest single-quoted; CSV output
+            "double_quoted_variables_csv": 'cli_command = "redis-cli -s \\"$SOCKET\\" --csv --scan --pattern \\"$PREFIX\\"'
+                                           r"'shop\[eu\]:*'" + '"\nkey_count = 8\n',
+            # --quoted-pattern: the pattern in redis-cli's own quoting, backslashes doubled in it
+            "quoted_pattern_option": 'cli_command = "redis-cli -s $SOCKET --scan --quoted-pattern '
+                                     r"""'\"'$PREFIX'shop\\\\[eu\\\\]:*\"'""" + '"\nkey_count = 8\n',
+            # only the opening bracket escaped (a ] outside a class is plain); a pause between steps
+            "opening_bracket_escaped_interval": edit(EX18, ("--scan", "-i 0.001 --scan"),
+                                                     (r"shop\[eu\]:*", r"shop\[eu]:*")),
+            # counted in the notebook with IPython's ! (the same line, its output's lines counted)
+            "counted_with_bang": r"""
+cli_command = "redis-cli -s $SOCKET --scan --pattern $PREFIX'shop\[eu\]:*'"
+listed = !redis-cli -s $SOCKET --scan --pattern $PREFIX'shop\[eu\]:*'
+key_count = len(listed)
+""",
         },
     ),
 }
