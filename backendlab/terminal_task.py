@@ -207,7 +207,9 @@ def prepare(folder_name: str, files: Mapping[str, bytes], unit: str = "01-linux"
     print(f"The logs are in this folder:\n    {folder}\n"
           "Open a terminal there: in JupyterLab, File > New > Terminal, then type\n"
           f"    cd {shlex.quote(str(folder))}\n"
-          "(the quotes matter: the folder's name has a space). Then: ls -l")
+          "    export LC_ALL=C.UTF-8\n"
+          "(the quotes matter: the folder's name has a space; LC_ALL makes sort order text as the\n"
+          "check's replay does, whatever language your terminal is set to). Then: ls -l")
     return folder
 
 
