@@ -55,6 +55,47 @@ fd=$(find -L /proc/$app/fd -maxdepth 1 -type f -links 0 | head -n 1)
 : > "$fd"
 """
 ''',
+            # (R9D) strips " (deleted)" from the link's text and truncates that path: a new file
+            "truncates_the_name_in_the_link": """FREE_DELETED = r\"\"\"
+app=$(cat app.pid)
+for fd in /proc/$app/fd/*; do
+  target=$(readlink "$fd")
+  case "$target" in *' (deleted)') truncate -s 0 "${target% (deleted)}" ;; esac
+done
+\"\"\"
+""",
+            # (R9D) the text again, through ls -l | grep | awk (field 9 is the fd number)
+            "greps_ls_for_deleted": """FREE_DELETED = r\"\"\"
+app=$(cat app.pid)
+ls -l /proc/$app/fd | grep '(deleted)' | awk '{print $9}' | while read -r n; do : > /proc/$app/fd/$n; done
+\"\"\"
+""",
+            # (R9D) stat without -L counts the names of the symbolic link itself (1): nothing emptied
+            "link_count_of_the_link": edit(FREE, ('stat -L -c %h', 'stat -c %h')),
+            # (R9D) find without -L looks at the links, not the files: nothing found
+            "find_without_follow": 'FREE_DELETED = r"""find /proc/$(cat app.pid)/fd -links 0 -exec truncate -s 0 {} \\;"""\n',
+            # (R9D) "the name in the link is gone" instead of the link count: 'report (deleted)'
+            # without its " (deleted)" is a name that does not exist, so the live file is emptied
+            "name_gone_instead_of_link_count": """FREE_DELETED = r\"\"\"
+app=$(cat app.pid)
+for fd in /proc/$app/fd/*; do
+  t=$(readlink "$fd")
+  if [ -f "$fd" ] && [ ! -e "${t% (deleted)}" ]; then : > "$fd"; fi
+done
+\"\"\"
+""",
+            # (R9D) careful by name: the link's full text is no file AND the name without
+            # " (deleted)" is gone; log rotation's new file under the old name hides the deleted one
+            "name_gone_checked_both_ways": """FREE_DELETED = r\"\"\"
+app=$(cat app.pid)
+for fd in /proc/$app/fd/*; do
+  t=$(readlink "$fd")
+  case "$t" in
+    *' (deleted)') [ -e "$t" ] || [ -e "${t% (deleted)}" ] || : > "$fd" ;;
+  esac
+done
+\"\"\"
+""",
         },
         alternatives={
             "find_links_zero": '''FREE_DELETED = r"""
@@ -80,6 +121,16 @@ for fd in os.listdir(f"/proc/{pid}/fd"):
 PY
 """
 ''',
+            # (R9D) lsof's fd list, emptied by copying /dev/null over each
+            "lsof_cp_dev_null": """FREE_DELETED = r\"\"\"
+app=$(cat app.pid)
+lsof -nP +L1 -a -p "$app" -F f | sed -n 's/^f\\([0-9][0-9]*\\)$/\\1/p' | while read -r n; do
+  cp /dev/null "/proc/$app/fd/$n"
+done
+\"\"\"
+""",
+            # (R9D) find -L piped to xargs, no -maxdepth
+            "find_print0_xargs": 'FREE_DELETED = r"""find -L "/proc/$(cat app.pid)/fd" -type f -links 0 -print0 | xargs -0 -r truncate -s 0"""\n',
         },
     ),
     "ex15-answer": Exercise(
@@ -119,6 +170,61 @@ printf '%s\\n' "$lines" > "$tmp/sorted"
 uniq -c "$tmp/sorted" | sort -rn > "$2"
 """
 ''',
+            # (R9D) double quotes before mktemp: the trap's command is "rm -rf " (nothing)
+            "trap_expanded_before_mktemp": """TALLY_SCRIPT = r\"\"\"
+set -eo pipefail
+trap "rm -rf $tmp" EXIT
+tmp=$(mktemp -d)
+sort "$1" > "$tmp/sorted"
+uniq -c "$tmp/sorted" | sort -rn > "$2"
+\"\"\"
+""",
+            # (R9D) single quotes, but $tmp unquoted inside: split at the space in $TMPDIR
+            "trap_variable_unquoted": edit(TALLY, ("trap 'rm -rf \"$tmp\"' EXIT", "trap 'rm -rf $tmp' EXIT")),
+            # (R9D) a fixed name in /tmp, not in $TMPDIR (and 755)
+            "fixed_name_in_slash_tmp": edit(TALLY, ("tmp=$(mktemp -d)", 'tmp=/tmp/tally\nmkdir -p "$tmp"')),
+            # (R9D) private but fixed: two runs at once share the folder, the first to end removes it
+            "private_fixed_name": edit(TALLY, ("tmp=$(mktemp -d)", 'tmp="$TMPDIR/tally"\nmkdir -p -m 700 "$tmp"')),
+            # (R9D) mktemp -p /tmp ignores $TMPDIR
+            "mktemp_ignores_tmpdir": edit(TALLY, ("tmp=$(mktemp -d)", "tmp=$(mktemp -d -p /tmp)")),
+            # (R9D) exec replaces the shell: its EXIT trap never runs
+            "exec_skips_the_trap": """TALLY_SCRIPT = r\"\"\"
+set -euo pipefail
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+sort "$1" > "$tmp/sorted"
+uniq -c "$tmp/sorted" > "$tmp/counted"
+exec sort -rn "$tmp/counted" > "$2"
+\"\"\"
+""",
+            # (R9D) set -e without pipefail: a missing INPUT at the head of a pipeline exits 0
+            "no_pipefail": """TALLY_SCRIPT = r\"\"\"
+set -e
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+sort "$1" | tee "$tmp/sorted" | uniq -c | sort -rn > "$2"
+\"\"\"
+""",
+            # (R9D) ERR and TERM, not EXIT: success leaves the folder
+            "trap_on_err_and_term": edit(TALLY, ("' EXIT", "' ERR TERM")),
+            # (R9D) empties the folder, leaves it
+            "removes_the_contents_only": edit(TALLY, ("trap 'rm -rf \"$tmp\"' EXIT", "trap 'rm -rf \"$tmp\"/*' EXIT")),
+            # (R9D) TERM trapped without exiting, cleanup by hand elsewhere: the trap waits for
+            # sort, which waits for its input; the script does not stop
+            "term_trap_that_goes_on": """TALLY_SCRIPT = r\"\"\"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' TERM
+sort "$1" > "$tmp/sorted" || { rm -rf "$tmp"; exit 1; }
+uniq -c "$tmp/sorted" | sort -rn > "$2"
+rm -rf "$tmp"
+\"\"\"
+""",
+            # (R9D) the idiom EXIT INT TERM: on SIGTERM bash waits for sort, then goes on
+            "trap_exit_int_term": edit(TALLY, ("' EXIT", "' EXIT INT TERM")),
+            # (R9D) exit from a TERM trap: still deferred until sort ends, which it never does
+            "trap_term_exit": edit(TALLY, ("trap 'rm -rf \"$tmp\"' EXIT\n", "trap 'rm -rf \"$tmp\"' EXIT\ntrap 'exit 143' TERM INT\n")),
+            # (R9D) TERM ignored: the script cannot be stopped at all
+            "ignores_sigterm": edit(TALLY, ("trap 'rm -rf \"$tmp\"' EXIT\n", "trap 'rm -rf \"$tmp\"' EXIT\ntrap '' TERM\n")),
         },
         alternatives={
             "cleanup_function": '''TALLY_SCRIPT = r"""#!/usr/bin/env bash
@@ -144,6 +250,30 @@ awk '{ seen[$0]++ } END { for (line in seen) printf "%7d %s\\n", seen[line], lin
     | sort -nr > "$2"
 """
 ''',
+            # (R9D) pure bash: an associative array; bash itself opens INPUT (and still dies of SIGTERM)
+            "pure_bash_array": """TALLY_SCRIPT = r\"\"\"
+set -eu
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+declare -A count
+while IFS= read -r line; do
+  count[$line]=$(( ${count[$line]:-0} + 1 ))
+done < "$1"
+for line in "${!count[@]}"; do printf '%d %s\\n' "${count[$line]}" "$line"; done > "$tmp/counts"
+sort -rn "$tmp/counts" > "$2"
+\"\"\"
+""",
+            # (R9D) no strict mode: explicit exit codes, awk counting, OUTPUT moved into place
+            "explicit_exits_awk_mv": """TALLY_SCRIPT = r\"\"\"#!/usr/bin/env bash
+cleanup() { rm -rf -- "$workdir"; }
+workdir=$(mktemp -d -t tally.XXXXXXXX) || exit 1
+trap cleanup EXIT
+input=$1 output=$2
+awk '{ n[$0]++ } END { for (l in n) print n[l], l }' "$input" > "$workdir/counts" || exit 2
+sort -k1,1nr "$workdir/counts" > "$workdir/sorted" || exit 3
+mv "$workdir/sorted" "$output"
+\"\"\"
+""",
         },
     ),
 }
