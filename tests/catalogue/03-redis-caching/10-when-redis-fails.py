@@ -88,6 +88,46 @@ def fast_failing_client(socket_path):
 
     return redis.Redis(decode_responses=True, socket_timeout=0.25, retry=Retry(NoBackoff(), 0))
 ''',
+            # R9C (a reviewer's answers from the student notebook): "at most twice" read as two retries
+            "two_retries": edit(CLIENT, ("NoBackoff(), 0)", "NoBackoff(), 2)")),
+            "timeout_above_a_second": edit(CLIENT, ("socket_timeout=0.25", "socket_timeout=2")),
+            # 0 is not "no waiting" but a non-blocking socket
+            "timeout_zero": edit(CLIENT, ("socket_timeout=0.25", "socket_timeout=0")),
+            # the notebook's own server, not the socket it is given
+            "the_notebook_socket": edit(CLIENT, ("unix_socket_path=socket_path", "unix_socket_path=SOCKET")),
+            # retry_on_error narrows nothing: the default Retry still makes 10 more tries
+            "retry_on_error_list": edit(CLIENT, ("retry=retry.Retry(backoff.NoBackoff(), 0)",
+                                                 "retry_on_error=[redis.ConnectionError]")),
+            # retry= next to connection_pool= is ignored: the pool's connections keep r's 10 retries
+            "retry_beside_a_copied_pool": '''
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+
+def fast_failing_client(socket_path):
+    settings = dict(r.connection_pool.connection_kwargs, path=socket_path, socket_timeout=0.3,
+                    decode_responses=True)
+    pool = redis.ConnectionPool(connection_class=redis.UnixDomainSocketConnection, **settings)
+    return redis.Redis(connection_pool=pool, retry=Retry(NoBackoff(), 0))
+''',
+            # a client that turns every redis error into None: Asked says it raises
+            "swallows_its_errors": '''
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+
+class Forgiving(redis.Redis):
+    def execute_command(self, *args, **options):
+        try:
+            return super().execute_command(*args, **options)
+        except redis.RedisError:
+            return None
+
+
+def fast_failing_client(socket_path):
+    return Forgiving(unix_socket_path=socket_path, decode_responses=True, socket_timeout=0.3,
+                     retry=Retry(NoBackoff(), 0))
+''',
         },
         alternatives={
             "from_url_no_retry": '''
@@ -105,6 +145,49 @@ def fast_failing_client(socket_path):
                                 decode_responses=True, socket_timeout=0.5, socket_connect_timeout=0.5,
                                 retry=Retry(ExponentialBackoff(cap=0.1, base=0.01), 1))
     return redis.Redis(connection_pool=pool)
+''',
+            # R9C: everything in the URL's query string, one retry, the 1 s limit itself
+            "url_query_string_one_retry": '''
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
+
+
+def fast_failing_client(socket_path):
+    return redis.Redis.from_url(f"unix://{socket_path}?decode_responses=True&socket_timeout=1",
+                                retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1))
+''',
+            "set_retry_afterwards": '''
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+
+def fast_failing_client(socket_path):
+    client = redis.Redis(unix_socket_path=socket_path, decode_responses=True, socket_timeout=0.2,
+                         socket_keepalive=True, health_check_interval=1)
+    client.set_retry(Retry(NoBackoff(), 0))
+    return client
+''',
+            # retry=None: redis-py then tries once
+            "retry_none": '''
+def fast_failing_client(socket_path):
+    return redis.Redis(unix_socket_path=socket_path, decode_responses=True, socket_timeout=0.3, retry=None)
+''',
+            # a subclass is still a redis.Redis, and its errors still reach the caller
+            "a_subclass": '''
+from redis.backoff import ConstantBackoff
+from redis.retry import Retry
+
+
+class CacheClient(redis.Redis):
+    """A client for a cache on this machine: it gives up after a short wait, retrying once."""
+
+    def __init__(self, socket_path):
+        super().__init__(unix_socket_path=socket_path, decode_responses=True, socket_timeout=0.4,
+                         socket_connect_timeout=0.4, retry=Retry(ConstantBackoff(0.01), 1))
+
+
+def fast_failing_client(socket_path):
+    return CacheClient(socket_path)
 ''',
         },
     ),
@@ -182,6 +265,67 @@ def get_product(client, prefix, product_id, load, ttl):
     return load(product_id)
 ''',
             "no_ttl": edit(FAIL_OPEN, (", ex=ttl)", ")")),
+            # R9C: connection and timeout errors, not the server's refusals (OOM is a ResponseError)
+            "misses_the_servers_refusals": FAIL_OPEN.replace("redis.RedisError", "(redis.ConnectionError, redis.TimeoutError)"),
+            # the read guarded with an early return, the write after a miss not at all
+            "read_guarded_write_not": edit(FAIL_OPEN, ('''    except redis.RedisError:
+        cached = None
+''', '''    except redis.RedisError:
+        return load(product_id)
+'''), ('''    try:
+        client.set(key, json.dumps(page), ex=ttl)
+    except redis.RedisError:
+        pass
+''', '''    client.set(key, json.dumps(page), ex=ttl)
+''')),
+            # except Exception around everything, the database asked again: its error is raised
+            # a second time (a new one, chained to the first), after two calls to a failing database
+            "asks_the_failing_database_twice": '''
+def get_product(client, prefix, product_id, load, ttl):
+    key = f"{prefix}product:{product_id}"
+    try:
+        cached = client.get(key)
+        if cached is not None:
+            return json.loads(cached)
+        page = load(product_id)
+        client.set(key, json.dumps(page), ex=ttl)
+        return page
+    except Exception:
+        return load(product_id)
+''',
+            # the database's error hidden behind None, Redis's caught as it should be
+            "database_error_becomes_none": edit(FAIL_OPEN, ("    page = load(product_id)\n",
+                                                            "    try:\n        page = load(product_id)\n"
+                                                            "    except Exception:\n        return None\n")),
+            # the database's error replaced by another: "unchanged" means unchanged
+            "wraps_the_database_error": edit(FAIL_OPEN, ("    page = load(product_id)\n",
+                                                         "    try:\n        page = load(product_id)\n"
+                                                         "    except Exception as error:\n"
+                                                         "        raise RuntimeError(f'no product {product_id}') from error\n")),
+            # the database asked again when it failed (the write guarded apart, so a full Redis
+            # does not show it): its error reaches the caller a second time, a new one
+            "asks_a_failing_database_again": '''
+def get_product(client, prefix, product_id, load, ttl):
+    key = f"{prefix}product:{product_id}"
+    try:
+        cached = client.get(key)
+        if cached is not None:
+            return json.loads(cached)
+        page = load(product_id)
+    except Exception:
+        return load(product_id)
+    try:
+        client.set(key, json.dumps(page), ex=ttl)
+    except redis.RedisError:
+        pass
+    return page
+''',
+            "ttl_of_the_visible_test": edit(FAIL_OPEN, ("ex=ttl", "ex=300")),
+            "key_with_an_extra_colon": edit(FAIL_OPEN, ('f"{prefix}product:{product_id}"', 'f"{prefix}:product:{product_id}"')),
+            "str_not_json": edit(FAIL_OPEN, ("client.set(key, json.dumps(page), ex=ttl)", "client.set(key, str(page), ex=ttl)")),
+            # the notebook's r (no short timeout, 10 retries), not the client given
+            "the_notebook_client": edit(FAIL_OPEN, ("cached = client.get(key)", "cached = r.get(key)"),
+                                        ("client.set(key", "r.set(key")),
         },
         alternatives={
             "suppress": '''
@@ -220,6 +364,73 @@ def get_product(client, prefix, product_id, load, ttl):
     fresh = load(product_id)
     quietly(client.setex, name, ttl, json.dumps(fresh))
     return fresh
+''',
+            # R9C: an early return when the read fails (no write to a cache that is down), SETEX
+            "early_return_and_setex": '''
+import contextlib
+
+
+def get_product(client, prefix, product_id, load, ttl):
+    key = f"{prefix}product:{product_id}"
+    try:
+        cached = client.get(key)
+    except redis.RedisError:
+        return load(product_id)
+    if cached:
+        return json.loads(cached)
+    page = load(product_id)
+    with contextlib.suppress(redis.RedisError):
+        client.setex(key, ttl, json.dumps(page))
+    return page
+''',
+            "helpers_and_a_pipeline": '''
+import datetime
+
+
+def cache_read(client, key):
+    try:
+        return client.get(key)
+    except redis.RedisError:
+        return None
+
+
+def cache_write(client, key, value, ttl):
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            pipe.set(key, value, ex=datetime.timedelta(seconds=ttl))
+            pipe.execute()
+    except redis.RedisError:
+        return False
+    return True
+
+
+def get_product(client, prefix, product_id, load, ttl):
+    key = f"{prefix}product:{product_id}"
+    raw = cache_read(client, key)
+    if raw is not None:
+        return json.loads(raw)
+    page = load(product_id)
+    cache_write(client, key, json.dumps(page), ttl)
+    return page
+''',
+            # one try around the read and the hit; the database outside it; no write when Redis failed
+            "load_outside_the_try": '''
+def get_product(client, prefix, product_id, load, ttl):
+    key = f"{prefix}product:{product_id}"
+    redis_answered = True
+    try:
+        cached = client.get(key)
+        if cached is not None:
+            return json.loads(cached)
+    except redis.exceptions.RedisError:
+        redis_answered = False
+    page = load(product_id)
+    if redis_answered:
+        try:
+            client.set(key, json.dumps(page), ex=ttl)
+        except redis.exceptions.RedisError:
+            pass
+    return page
 ''',
         },
     ),
@@ -282,6 +493,81 @@ class Breaker:
         Breaker.opened_at = None
         return result
 ''',
+            # R9C: a failed trial keeps the old opening time: every call after it is a trial again
+            "failed_trial_keeps_the_old_time": edit(
+                BREAKER, ("if self.opened_at is not None or self.in_a_row >= self.failures:",
+                          "if self.opened_at is None and self.in_a_row >= self.failures:")),
+            # the count compared before it is increased: one failure too many, as one_failure_too_many
+            "compares_before_counting": edit(
+                BREAKER, ("            self.in_a_row += 1\n            if self.opened_at is not None or self.in_a_row >= self.failures:\n"
+                          "                self.opened_at = self.clock()\n",
+                          "            if self.opened_at is not None or self.in_a_row >= self.failures:\n"
+                          "                self.opened_at = self.clock()\n            self.in_a_row += 1\n")),
+            # the count restarts at 0 when the breaker opens: a failed trial is 1 of `failures` again
+            "count_reset_on_opening": edit(
+                BREAKER, ("if self.opened_at is not None or self.in_a_row >= self.failures:\n"
+                          "                self.opened_at = self.clock()\n",
+                          "if self.in_a_row >= self.failures:\n"
+                          "                self.opened_at = self.clock()\n                self.in_a_row = 0\n")),
+            # a bug is raised, but counted first as an outage
+            "counts_bugs": edit(
+                BREAKER, ("        except redis.RedisError:\n",
+                          "        except Exception as error:\n"
+                          "            if not isinstance(error, redis.RedisError):\n"
+                          "                self.in_a_row += 1\n"
+                          "                if self.in_a_row >= self.failures:\n"
+                          "                    self.opened_at = self.clock()\n"
+                          "                raise\n")),
+            # a bug is raised, but taken for a success: it resets the count (Asked: leaves it as it was)
+            "a_bug_resets_the_count": edit(
+                BREAKER, ("        except redis.RedisError:\n",
+                          "        except Exception as error:\n"
+                          "            if not isinstance(error, redis.RedisError):\n"
+                          "                self.in_a_row = 0\n"
+                          "                raise\n")),
+            # a bug during the trial closes the breaker: the next failure starts a new count
+            "a_bug_in_the_trial_closes_it": '''
+import time
+
+
+class Breaker:
+    def __init__(self, failures, cool_down, clock=time.monotonic):
+        self.failures = failures
+        self.cool_down = cool_down
+        self.clock = clock
+        self.in_a_row = 0
+        self.opened_at = None
+
+    def call(self, action, fallback):
+        if self.opened_at is not None:
+            if self.clock() - self.opened_at < self.cool_down:
+                return fallback()
+            trial = True
+            self.opened_at, self.in_a_row = None, 0  # closed until the trial says otherwise
+        else:
+            trial = False
+        try:
+            result = action()
+        except redis.RedisError:
+            self.in_a_row += 1
+            if trial or self.in_a_row >= self.failures:
+                self.opened_at = self.clock()
+            return fallback()
+        self.in_a_row = 0
+        return result
+''',
+            # a successful trial closes the breaker but keeps the count: the next failure reopens it
+            "trial_success_keeps_the_count": edit(
+                BREAKER, ("        self.in_a_row = 0\n        self.opened_at = None\n        return result",
+                          "        if self.opened_at is None:\n            self.in_a_row = 0\n"
+                          "        self.opened_at = None\n        return result")),
+            # the fallback's own error swallowed (None returned): Asked says it reaches the caller
+            "swallows_fallback_errors": edit(
+                BREAKER, ("    def call(self, action, fallback):\n",
+                          "    def call(self, action, fallback):\n"
+                          "        def fallback(fallback=fallback):\n"
+                          "            try:\n                return fallback()\n"
+                          "            except Exception:\n                return None\n\n")),
         },
         alternatives={
             "three_states": '''
@@ -344,6 +630,113 @@ class Breaker:
             return fallback()
         self.streak, self.closed_again_at = 0, None
         return answer
+''',
+            # R9C: a trial flag; a failed trial is not counted, it reopens the breaker by itself
+            "trial_flag_count_kept": '''
+import time
+
+
+class Breaker:
+    def __init__(self, failures, cool_down, clock=time.monotonic):
+        self.failures = failures
+        self.cool_down = cool_down
+        self.clock = clock
+        self.count = 0
+        self.opened_at = None
+
+    def call(self, action, fallback):
+        if self.opened_at is not None and self.clock() - self.opened_at < self.cool_down:
+            return fallback()
+        trial = self.opened_at is not None
+        try:
+            result = action()
+        except redis.RedisError:
+            if trial:
+                self.opened_at = self.clock()
+            else:
+                self.count += 1
+                if self.count >= self.failures:
+                    self.opened_at = self.clock()
+            return fallback()
+        self.count = 0
+        self.opened_at = None
+        return result
+''',
+            # a dataclass whose open/closed question is a method; the count stays up while open
+            "dataclass_is_open": '''
+import dataclasses
+import time
+from typing import Callable
+
+
+@dataclasses.dataclass
+class Breaker:
+    failures: int
+    cool_down: float
+    clock: Callable[[], float] = time.monotonic
+    failed: int = 0
+    opened: float | None = None
+
+    def is_open(self):
+        return self.opened is not None and self.clock() - self.opened < self.cool_down
+
+    def call(self, action, fallback):
+        if self.is_open():
+            return fallback()
+        try:
+            result = action()
+        except redis.RedisError:
+            self.failed += 1
+            if self.failed >= self.failures:
+                self.opened = self.clock()
+            return fallback()
+        self.failed, self.opened = 0, None
+        return result
+''',
+            # an Enum of states and a match statement, a time to retry at
+            "enum_and_match": '''
+import enum
+import time
+
+
+class State(enum.Enum):
+    CLOSED = "closed"
+    OPEN = "open"
+
+
+class Breaker:
+    def __init__(self, failures, cool_down, clock=time.monotonic):
+        self._limit = failures
+        self._cool_down = cool_down
+        self._clock = clock
+        self._state = State.CLOSED
+        self._failed = 0
+        self._retry_at = None
+
+    def _trip(self):
+        self._state = State.OPEN
+        self._retry_at = self._clock() + self._cool_down
+
+    def call(self, action, fallback):
+        match self._state:
+            case State.OPEN if self._clock() < self._retry_at:
+                return fallback()
+            case State.OPEN:
+                try:
+                    value = action()
+                except redis.RedisError:
+                    self._trip()
+                    return fallback()
+            case State.CLOSED:
+                try:
+                    value = action()
+                except redis.RedisError:
+                    self._failed += 1
+                    if self._failed >= self._limit:
+                        self._trip()
+                    return fallback()
+        self._state, self._failed = State.CLOSED, 0
+        return value
 ''',
         },
     ),
