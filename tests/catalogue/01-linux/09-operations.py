@@ -96,6 +96,16 @@ for fd in /proc/$app/fd/*; do
 done
 \"\"\"
 """,
+            # (R9D) "the big ones" instead of the deleted ones: a big live log is emptied too
+            "empties_the_big_ones": 'FREE_DELETED = r"""find -L /proc/$(cat app.pid)/fd -type f -size +1M -exec truncate -s 0 {} +"""\n',
+            # (R9D) lsof without -a ORs its selections: every file of the app, deleted or not
+            "lsof_without_and": """FREE_DELETED = r\"\"\"
+app=$(cat app.pid)
+lsof -nP +L1 -p "$app" -F f | sed -n 's/^f\\([0-9][0-9]*\\)$/\\1/p' | while read -r n; do
+  [ -f "/proc/$app/fd/$n" ] && : > "/proc/$app/fd/$n"
+done
+\"\"\"
+""",
         },
         alternatives={
             "find_links_zero": '''FREE_DELETED = r"""
@@ -225,6 +235,10 @@ rm -rf "$tmp"
             "trap_term_exit": edit(TALLY, ("trap 'rm -rf \"$tmp\"' EXIT\n", "trap 'rm -rf \"$tmp\"' EXIT\ntrap 'exit 143' TERM INT\n")),
             # (R9D) TERM ignored: the script cannot be stopped at all
             "ignores_sigterm": edit(TALLY, ("trap 'rm -rf \"$tmp\"' EXIT\n", "trap 'rm -rf \"$tmp\"' EXIT\ntrap '' TERM\n")),
+            # (R9D) most frequent LAST
+            "least_frequent_first": edit(TALLY, ("sort -rn", "sort -n")),
+            # (R9D) uniq -c alone: counts in the order of the lines
+            "counts_not_sorted": edit(TALLY, (' | sort -rn > "$tmp/counts"', ' > "$tmp/counts"')),
         },
         alternatives={
             "cleanup_function": '''TALLY_SCRIPT = r"""#!/usr/bin/env bash
@@ -274,6 +288,10 @@ sort -k1,1nr "$workdir/counts" > "$workdir/sorted" || exit 3
 mv "$workdir/sorted" "$output"
 \"\"\"
 """,
+            # (R9D) a TERM trap that is not deferred: sort runs in the background and `wait`, which
+            # a trapped signal interrupts at once
+            "term_trap_with_wait": edit(TALLY, ("trap 'rm -rf \"$tmp\"' EXIT\n", "trap 'rm -rf \"$tmp\"' EXIT\ntrap 'exit 143' TERM\n"),
+                                        ('sort "$input" > "$tmp/sorted"\n', 'sort "$input" > "$tmp/sorted" & wait $!\n')),
         },
     ),
 }
