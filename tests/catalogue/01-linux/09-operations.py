@@ -106,6 +106,8 @@ lsof -nP +L1 -p "$app" -F f | sed -n 's/^f\\([0-9][0-9]*\\)$/\\1/p' | while read
 done
 \"\"\"
 """,
+            # (R9D) freezes the writer while emptying, and never wakes it (no kill -CONT)
+            "freezes_the_app": 'FREE_DELETED = r"""kill -STOP $(cat app.pid)\nfind -L /proc/$(cat app.pid)/fd -type f -links 0 -exec truncate -s 0 {} +"""\n',
         },
         alternatives={
             "find_links_zero": '''FREE_DELETED = r"""
@@ -141,6 +143,16 @@ done
 """,
             # (R9D) find -L piped to xargs, no -maxdepth
             "find_print0_xargs": 'FREE_DELETED = r"""find -L "/proc/$(cat app.pid)/fd" -type f -links 0 -print0 | xargs -0 -r truncate -s 0"""\n',
+            # (R9D) freezes the writer while it empties the files, then wakes it
+            "stop_empty_continue": """FREE_DELETED = r\"\"\"
+app=$(cat app.pid)
+kill -STOP "$app"
+for fd in /proc/$app/fd/*; do
+  [ -f "$fd" ] && [ "$(stat -L --format=%h "$fd")" = 0 ] && truncate -s 0 "$fd"
+done
+kill -CONT "$app"
+\"\"\"
+""",
         },
     ),
     "ex15-answer": Exercise(
