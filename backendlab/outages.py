@@ -20,6 +20,7 @@ replies, counting every connection — how a test sees how often a client retrie
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -27,7 +28,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,8 @@ def stopped(name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        caching.private_server(name)
+        with redirect_stdout(io.StringIO()):  # not "Started a private redis-server" after each outage
+            caching.private_server(name)
 
 
 class SilentServer:
