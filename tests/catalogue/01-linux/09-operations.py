@@ -251,6 +251,23 @@ rm -rf "$tmp"
             "least_frequent_first": edit(TALLY, ("sort -rn", "sort -n")),
             # (R9D) uniq -c alone: counts in the order of the lines
             "counts_not_sorted": edit(TALLY, (' | sort -rn > "$tmp/counts"', ' > "$tmp/counts"')),
+            # (R9D) cleans all of $TMPDIR: other programs' files (and other runs' folders) too
+            "empties_all_of_tmpdir": edit(TALLY, ("trap 'rm -rf \"$tmp\"' EXIT", "trap 'rm -rf \"${TMPDIR:-/tmp}\"/*' EXIT")),
+            # (R9D) removes $TMPDIR itself
+            "removes_tmpdir_itself": edit(TALLY, ("trap 'rm -rf \"$tmp\"' EXIT", "trap 'rm -rf \"$(dirname \"$tmp\")\"' EXIT")),
+            # (R9D) a local variable: gone when the trap runs after main returns
+            "local_variable_in_the_trap": """TALLY_SCRIPT = r\"\"\"
+set -euo pipefail
+main() {
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  sort "$1" > "$tmp/sorted"
+  uniq -c "$tmp/sorted" | sort -rn > "$2"
+}
+main "$@"
+\"\"\"
+""",
         },
         alternatives={
             "cleanup_function": '''TALLY_SCRIPT = r"""#!/usr/bin/env bash
