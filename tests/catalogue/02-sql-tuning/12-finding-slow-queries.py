@@ -310,3 +310,571 @@ def profile(engine, action, shape):
         },
     ),
 }
+
+
+
+# Reviewer R9E (phase 1: written from the student notebook alone), kept apart so that the next
+# reviewer can add theirs the same way.
+R9E = {
+    "ex16-mistakes": {
+        'digits_anywhere': r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\d+", "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+        'double_quoted_not_skipped': r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"(?<![\w$:.])\d+(?:\.\d+)?(?![\w])", "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+        'string_without_doubled_quote': r'''
+import re
+
+
+def shape(sql):
+    parts = re.split(r'("[^"]*")', sql)
+    for i in range(0, len(parts), 2):
+        part = re.sub(r"'[^']*'", "?", parts[i])
+        part = re.sub(r"(?<![\w$:.])\d+(?:\.\d+)?", "?", part)
+        parts[i] = part
+    sql = "".join(parts)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+        'list_needs_comma_space': r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+(?:\.\d+)?",
+                 lambda m: m.group(1) or "?", sql)
+    sql = sql.replace("(?, ?, ?)", "(?)").replace("(?, ?)", "(?)")
+    return " ".join(sql.split())
+''',
+        'any_parens_collapse': r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+(?:\.\d+)?",
+                 lambda m: m.group(1) or "?", sql)
+    sql = re.sub(r"\([^()*]*\?[^()]*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+        'lists_before_strings': r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"(?<![\w$:.'])\b\d+(?:\.\d+)?\b", "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+        'spaces_only': r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+(?:\.\d+)?",
+                 lambda m: m.group(1) or "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    sql = sql.replace("\n", " ")
+    return re.sub(r" +", " ", sql)
+''',
+        'integers_only': r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+",
+                 lambda m: m.group(1) or "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+        'dollar_placeholder': r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w:.])\d+(?:\.\d+)?",
+                 lambda m: m.group(1) or "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+    },
+    "ex16-alternatives": {
+        'one_regex_callback': r'''
+import re
+
+TOKEN = re.compile(r"""("(?:[^"]|"")*")|'(?:[^']|'')*'|(?<![\w$:.])\d+(?:\.\d+)?(?![\w])""")
+LIST = re.compile(r"\(\s*\?(?:\s*,\s*\?)*\s*\)")
+
+
+def shape(sql):
+    sql = TOKEN.sub(lambda m: m.group(1) or "?", sql)
+    sql = LIST.sub("(?)", sql)
+    return re.sub(r"\s+", " ", sql).strip()
+''',
+        'scanner': r'''
+def shape(sql):
+    out, i, n = [], 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if c == "'":
+            i += 1
+            while i < n:
+                if sql[i] == "'" and i + 1 < n and sql[i + 1] == "'":
+                    i += 2
+                elif sql[i] == "'":
+                    i += 1
+                    break
+                else:
+                    i += 1
+            out.append("?")
+        elif c == '"':
+            j = sql.index('"', i + 1) if '"' in sql[i + 1:] else n - 1
+            out.append(sql[i:j + 1])
+            i = j + 1
+        elif c.isdigit() and not (out and (out[-1][-1:].isalnum() or out[-1][-1:] in "_$:.")):
+            j = i
+            while j < n and sql[j].isdigit():
+                j += 1
+            if j + 1 < n and sql[j] == "." and sql[j + 1].isdigit():
+                j += 1
+                while j < n and sql[j].isdigit():
+                    j += 1
+            out.append("?")
+            i = j
+        elif c.isspace():
+            while i < n and sql[i].isspace():
+                i += 1
+            out.append(" ")
+        else:
+            out.append(c)
+            i += 1
+    text = "".join(out).strip()
+    # lists of values only
+    result, k = [], 0
+    while k < len(text):
+        if text[k] == "(":
+            close = text.find(")", k)
+            inside = text[k + 1:close] if close != -1 else None
+            if inside is not None and inside.strip() and all(p.strip() == "?" for p in inside.split(",")):
+                result.append("(?)")
+                k = close + 1
+                continue
+        result.append(text[k])
+        k += 1
+    return "".join(result)
+''',
+        'sqlparse_tokens': r'''
+import re
+
+import sqlparse
+from sqlparse import tokens as T
+
+
+def shape(sql):
+    pieces = []
+    for token in sqlparse.parse(sql)[0].flatten():
+        if token.ttype in T.Number or token.ttype in T.Literal.Number:
+            pieces.append("-?" if token.value.startswith("-") else "?")
+        elif token.ttype in T.String.Single:
+            pieces.append("?")
+        elif token.is_whitespace:
+            pieces.append(" ")
+        else:
+            pieces.append(token.value)
+    text = re.sub(r"\s+", " ", "".join(pieces)).strip()
+    return re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", text)
+''',
+    },
+    "ex17-mistakes": {
+        'never_removed': r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - conn.info.pop("started")
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    action()
+    return found
+''',
+        'remove_without_finally': r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - conn.info.pop("started")
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    action()
+    event.remove(engine, "before_cursor_execute", before)
+    event.remove(engine, "after_cursor_execute", after)
+    return found
+''',
+        'swallows_error': r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - conn.info.pop("started")
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    except Exception:
+        pass
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return found
+''',
+        'executemany_per_row': r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += len(parameters) if executemany else 1
+        entry[1] += time.perf_counter() - conn.info.pop("started")
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return found
+''',
+        'seconds_since_action_start': r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+    started = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - started
+
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+    return found
+''',
+        'listens_on_own_connection': r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+    connection = engine.connect()
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - conn.info.pop("started")
+
+    event.listen(connection, "before_cursor_execute", before)
+    event.listen(connection, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(connection, "before_cursor_execute", before)
+        event.remove(connection, "after_cursor_execute", after)
+        connection.close()
+    return found
+''',
+        'milliseconds': r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += (time.perf_counter() - conn.info.pop("started")) * 1000
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return found
+''',
+        'every_engine': r'''
+import time
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def profile(engine, action, shape):
+    found = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - conn.info.pop("started")
+
+    event.listen(Engine, "before_cursor_execute", before)
+    event.listen(Engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(Engine, "before_cursor_execute", before)
+        event.remove(Engine, "after_cursor_execute", after)
+    return found
+''',
+        'last_call_time': r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        calls = found.get(shape(statement), [0, 0.0])[0]
+        found[shape(statement)] = [calls + 1, time.perf_counter() - conn.info.pop("started")]
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return found
+''',
+        'mean_per_call': r'''
+import time
+from collections import defaultdict
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    times = defaultdict(list)
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        times[shape(statement)].append(time.perf_counter() - conn.info.pop("started"))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return {key: [len(spent), sum(spent) / len(spent)] for key, spent in times.items()}
+''',
+    },
+    "ex17-alternatives": {
+        'context_attribute': r'''
+import time
+from collections import Counter, defaultdict
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    calls, seconds = Counter(), defaultdict(float)
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        context.r9e_started = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        key = shape(statement)
+        calls[key] += 1
+        seconds[key] += time.perf_counter() - context.r9e_started
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return {key: [calls[key], seconds[key]] for key in calls}
+''',
+        'recorder_class': r'''
+import time
+
+from sqlalchemy import event
+
+
+class Recorder:
+    """Calls and seconds per shape, between two cursor events."""
+
+    def __init__(self, shape):
+        self.shape = shape
+        self.found = {}
+
+    def before(self, conn, cursor, statement, parameters, context, executemany):
+        conn.info.setdefault("r9e_starts", []).append(time.perf_counter())
+
+    def after(self, conn, cursor, statement, parameters, context, executemany):
+        took = time.perf_counter() - conn.info["r9e_starts"].pop()
+        calls, seconds = self.found.get(self.shape(statement), (0, 0.0))
+        self.found[self.shape(statement)] = (calls + 1, seconds + took)
+
+
+def profile(engine, action, shape):
+    recorder = Recorder(shape)
+    event.listen(engine, "before_cursor_execute", recorder.before)
+    event.listen(engine, "after_cursor_execute", recorder.after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", recorder.before)
+        event.remove(engine, "after_cursor_execute", recorder.after)
+    return {key: list(value) for key, value in recorder.found.items()}
+''',
+        'exitstack_list': r'''
+import time
+from contextlib import ExitStack
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    sent = []
+    pending = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        pending[id(cursor)] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        sent.append((shape(statement), time.perf_counter() - pending.pop(id(cursor))))
+
+    with ExitStack() as stack:
+        for name, function in (("before_cursor_execute", before), ("after_cursor_execute", after)):
+            event.listen(engine, name, function)
+            stack.callback(event.remove, engine, name, function)
+        action()
+    result = {}
+    for key, took in sent:
+        result.setdefault(key, [0, 0.0])
+        result[key][0] += 1
+        result[key][1] += took
+    return result
+''',
+        'counted_when_sent': r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+    starts = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        starts.append(time.perf_counter())
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        found[shape(statement)][1] += time.perf_counter() - starts.pop()
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return found
+''',
+    },
+}
+for _key, _entries in R9E.items():
+    _exercise, _kind = _key.split("-")
+    getattr(EXERCISES[f"{_exercise}-answer"], _kind).update({f"r9e_{name}": code for name, code in _entries.items()})
