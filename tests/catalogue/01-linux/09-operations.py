@@ -268,6 +268,9 @@ main() {
 main "$@"
 \"\"\"
 """,
+            # (R9D) private but predictable: the pid is the same in every fresh sandbox, so the
+            # second run's folder has the first's name
+            "private_pid_name": edit(TALLY, ("tmp=$(mktemp -d)", 'tmp="$TMPDIR/tally.$$"\nmkdir -m 700 "$tmp"')),
         },
         alternatives={
             "cleanup_function": '''TALLY_SCRIPT = r"""#!/usr/bin/env bash
