@@ -755,6 +755,32 @@ def profile(engine, action, shape):
         event.remove(engine, "after_cursor_execute", after)
     return {key: [len(spent), sum(spent) / len(spent)] for key, spent in times.items()}
 ''',
+        'listens_on_shop': r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - conn.info.pop("started")
+
+    event.listen(shop, "before_cursor_execute", before)
+    event.listen(shop, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(shop, "before_cursor_execute", before)
+        event.remove(shop, "after_cursor_execute", after)
+    return found
+''',
     },
     "ex17-alternatives": {
         'context_attribute': r'''
