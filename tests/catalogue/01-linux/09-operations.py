@@ -271,6 +271,10 @@ main "$@"
             # (R9D) private but predictable: the pid is the same in every fresh sandbox, so the
             # second run's folder has the first's name
             "private_pid_name": edit(TALLY, ("tmp=$(mktemp -d)", 'tmp="$TMPDIR/tally.$$"\nmkdir -m 700 "$tmp"')),
+            # (R9D) refuses INPUT unless it is a regular file: the check's named pipe is not
+            "requires_a_regular_file": edit(TALLY, ("input=$1\n", 'input=$1\n[ -f "$input" ] || { echo "tally.sh: no file $input" >&2; exit 1; }\n')),
+            # (R9D) reads INPUT twice (a count first): a pipe gives its lines once
+            "reads_the_input_twice": edit(TALLY, ('sort "$input"', 'lines=$(wc -l < "$input")\nsort "$input"')),
         },
         alternatives={
             "cleanup_function": '''TALLY_SCRIPT = r"""#!/usr/bin/env bash
@@ -324,6 +328,8 @@ mv "$workdir/sorted" "$output"
             # a trapped signal interrupts at once
             "term_trap_with_wait": edit(TALLY, ("trap 'rm -rf \"$tmp\"' EXIT\n", "trap 'rm -rf \"$tmp\"' EXIT\ntrap 'exit 143' TERM\n"),
                                         ('sort "$input" > "$tmp/sorted"\n', 'sort "$input" > "$tmp/sorted" & wait $!\n')),
+            # (R9D) its own check for a missing INPUT, with -r (a pipe passes it), before mktemp
+            "checks_input_readable": edit(TALLY, ("input=$1\n", 'input=$1\nif [ ! -r "$input" ]; then echo "tally.sh: cannot read $input" >&2; exit 66; fi\n')),
         },
     ),
 }
