@@ -48,6 +48,35 @@ def profile(engine, action, shape):
     return found
 '''
 
+# A correct answer in another style than PROFILE (each statement's start in conn.info["started"]):
+# most of the R9E mistakes of exercise 17 are this answer with a line or two changed.
+CONN_INFO_PROFILE = '''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - conn.info.pop("started")
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return found
+'''
+
 EXERCISES = {
     "ex16-answer": Exercise(
         hardcoded='''
@@ -95,6 +124,112 @@ def shape(sql):
                                                '    return re.sub(r"\\([^()]*,[^()]*\\)", "(?)", flat)')),
             # shouting is not a shape: letter case must stay
             "upper_case": edit(SHAPE, ('    flat = "".join(parts).strip()', '    flat = "".join(parts).strip().upper()')),
+            # R9E (a reviewer's answers from the student notebook alone), from here on
+            # every run of digits: names (t1), placeholders ($1) and decimals too
+            "digits_anywhere": r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\d+", "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+            # digits in double-quoted names are replaced: "2024 sales" becomes "? sales"
+            "double_quoted_not_skipped": r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"(?<![\w$:.])\d+(?:\.\d+)?(?![\w])", "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+            # a string ends at its first quote: 'O''Brien' becomes ??
+            "string_without_doubled_quote": r'''
+import re
+
+
+def shape(sql):
+    parts = re.split(r'("[^"]*")', sql)
+    for i in range(0, len(parts), 2):
+        part = re.sub(r"'[^']*'", "?", parts[i])
+        part = re.sub(r"(?<![\w$:.])\d+(?:\.\d+)?", "?", part)
+        parts[i] = part
+    sql = "".join(parts)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+            # only "(?, ?)" and "(?, ?, ?)" collapse: not (?,?) nor longer lists
+            "list_needs_comma_space": r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+(?:\.\d+)?",
+                 lambda m: m.group(1) or "?", sql)
+    sql = sql.replace("(?, ?, ?)", "(?)").replace("(?, ?)", "(?)")
+    return " ".join(sql.split())
+''',
+            # any parentheses holding a value collapse: (id, 4) is not a list of values
+            "any_parens_collapse": r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+(?:\.\d+)?",
+                 lambda m: m.group(1) or "?", sql)
+    sql = re.sub(r"\([^()*]*\?[^()]*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+            # numbers before strings, without skipping double-quoted names
+            "lists_before_strings": r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"(?<![\w$:.'])\b\d+(?:\.\d+)?\b", "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+            # only newlines become spaces: tabs stay, and so do spaces at the ends
+            "tabs_and_ends_kept": r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+(?:\.\d+)?",
+                 lambda m: m.group(1) or "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    sql = sql.replace("\n", " ")
+    return re.sub(r" +", " ", sql)
+''',
+            # integers only: 1.25 becomes ?.25
+            "integers_only": r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+",
+                 lambda m: m.group(1) or "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
+            # $1 (pg_stat_statements' own placeholder) becomes $?
+            "dollar_placeholder": r'''
+import re
+
+
+def shape(sql):
+    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w:.])\d+(?:\.\d+)?",
+                 lambda m: m.group(1) or "?", sql)
+    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
+    return " ".join(sql.split())
+''',
         },
         alternatives={
             "a_character_scanner": '''
@@ -176,6 +311,92 @@ def shape(sql):
     sql = re.sub(r"\\s+", " ", sql).strip()
     return re.sub(r"\\(\\s*\\?(\\s*,\\s*\\?)*\\s*\\)", "(?)", sql)
 ''',
+            # R9E (a reviewer's answers from the student notebook alone), from here on
+            "one_regex_callback": r'''
+import re
+
+TOKEN = re.compile(r"""("(?:[^"]|"")*")|'(?:[^']|'')*'|(?<![\w$:.])\d+(?:\.\d+)?(?![\w])""")
+LIST = re.compile(r"\(\s*\?(?:\s*,\s*\?)*\s*\)")
+
+
+def shape(sql):
+    sql = TOKEN.sub(lambda m: m.group(1) or "?", sql)
+    sql = LIST.sub("(?)", sql)
+    return re.sub(r"\s+", " ", sql).strip()
+''',
+            "scanner": r'''
+def shape(sql):
+    out, i, n = [], 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if c == "'":
+            i += 1
+            while i < n:
+                if sql[i] == "'" and i + 1 < n and sql[i + 1] == "'":
+                    i += 2
+                elif sql[i] == "'":
+                    i += 1
+                    break
+                else:
+                    i += 1
+            out.append("?")
+        elif c == '"':
+            j = sql.index('"', i + 1) if '"' in sql[i + 1:] else n - 1
+            out.append(sql[i:j + 1])
+            i = j + 1
+        elif c.isdigit() and not (out and (out[-1][-1:].isalnum() or out[-1][-1:] in "_$:.")):
+            j = i
+            while j < n and sql[j].isdigit():
+                j += 1
+            if j + 1 < n and sql[j] == "." and sql[j + 1].isdigit():
+                j += 1
+                while j < n and sql[j].isdigit():
+                    j += 1
+            out.append("?")
+            i = j
+        elif c.isspace():
+            while i < n and sql[i].isspace():
+                i += 1
+            out.append(" ")
+        else:
+            out.append(c)
+            i += 1
+    text = "".join(out).strip()
+    # lists of values only
+    result, k = [], 0
+    while k < len(text):
+        if text[k] == "(":
+            close = text.find(")", k)
+            inside = text[k + 1:close] if close != -1 else None
+            if inside is not None and inside.strip() and all(p.strip() == "?" for p in inside.split(",")):
+                result.append("(?)")
+                k = close + 1
+                continue
+        result.append(text[k])
+        k += 1
+    return "".join(result)
+''',
+            "sqlparse_tokens": r'''
+import re
+
+import sqlparse
+from sqlparse import tokens as T
+
+
+def shape(sql):
+    pieces = []
+    for token in sqlparse.parse(sql)[0].flatten():
+        if token.ttype in T.Number or token.ttype in T.Literal.Number:
+            pieces.append("-?" if token.value.startswith("-") else "?")
+        elif token.ttype in T.String.Single:
+            pieces.append("?")
+        elif token.is_whitespace:
+            pieces.append(" ")
+        else:
+            pieces.append(token.value)
+    text = re.sub(r"\s+", " ", "".join(pieces)).strip()
+    return re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", text)
+''',
         },
     ),
     "ex17-answer": Exercise(
@@ -243,6 +464,96 @@ def profile(engine, action, shape):
     took = time.perf_counter() - started
     return {key: [count, took] for key, count in calls.items()}
 ''',
+            # R9E (a reviewer's answers from the student notebook alone), from here on
+            # the listeners are never removed: later statements are still recorded
+            "never_removed": edit(CONN_INFO_PROFILE, ("    try:\n        action()\n    finally:\n"
+                                                      "        event.remove(engine, \"before_cursor_execute\", before)\n"
+                                                      "        event.remove(engine, \"after_cursor_execute\", after)\n",
+                                                      "    action()\n")),
+            # removed only when the action succeeds
+            "remove_without_finally": edit(CONN_INFO_PROFILE, ("    try:\n        action()\n    finally:\n", "    action()\n"),
+                                           ('        event.remove(engine, "before_cursor_execute", before)\n'
+                                            '        event.remove(engine, "after_cursor_execute", after)\n',
+                                            '    event.remove(engine, "before_cursor_execute", before)\n'
+                                            '    event.remove(engine, "after_cursor_execute", after)\n')),
+            # an action's error swallowed
+            "swallows_error": edit(CONN_INFO_PROFILE, ("        action()\n    finally:",
+                                                       "        action()\n    except Exception:\n        pass\n    finally:")),
+            # executemany counted as one call per row
+            "executemany_per_row": edit(CONN_INFO_PROFILE, ("        entry[0] += 1",
+                                                            "        entry[0] += len(parameters) if executemany else 1")),
+            # each statement timed from the start of the action, not from when it was sent
+            "seconds_since_action_start": r'''
+import time
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    found = {}
+    started = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        entry = found.setdefault(shape(statement), [0, 0.0])
+        entry[0] += 1
+        entry[1] += time.perf_counter() - started
+
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+    return found
+''',
+            # listens on a connection of its own, which the action never uses
+            "listens_on_own_connection": edit(CONN_INFO_PROFILE,
+                                              ("    found = {}\n", "    found = {}\n    connection = engine.connect()\n"),
+                                              ('(engine, "', '(connection, "'),
+                                              ('        event.remove(connection, "after_cursor_execute", after)\n',
+                                               '        event.remove(connection, "after_cursor_execute", after)\n'
+                                               '        connection.close()\n')),
+            # milliseconds, not seconds
+            "milliseconds": edit(CONN_INFO_PROFILE, ('time.perf_counter() - conn.info.pop("started")',
+                                                     '(time.perf_counter() - conn.info.pop("started")) * 1000')),
+            # listens on every Engine: another engine's statements are counted too
+            "every_engine": edit(CONN_INFO_PROFILE, ("from sqlalchemy import event\n",
+                                                     "from sqlalchemy import event\nfrom sqlalchemy.engine import Engine\n"),
+                                 ('(engine, "', '(Engine, "')),
+            # the last call's seconds, not the sum over the calls
+            "last_call_time": edit(CONN_INFO_PROFILE, (
+                "        entry = found.setdefault(shape(statement), [0, 0.0])\n"
+                "        entry[0] += 1\n"
+                '        entry[1] += time.perf_counter() - conn.info.pop("started")\n',
+                "        calls = found.get(shape(statement), [0, 0.0])[0]\n"
+                '        found[shape(statement)] = [calls + 1, time.perf_counter() - conn.info.pop("started")]\n')),
+            # the mean per call, not the sum
+            "mean_per_call": r'''
+import time
+from collections import defaultdict
+
+from sqlalchemy import event
+
+
+def profile(engine, action, shape):
+    times = defaultdict(list)
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        times[shape(statement)].append(time.perf_counter() - conn.info.pop("started"))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return {key: [len(spent), sum(spent) / len(spent)] for key, spent in times.items()}
+''',
+            # listens on shop, not on the engine it is given
+            "listens_on_shop": edit(CONN_INFO_PROFILE, ('(engine, "', '(shop, "')),
         },
         alternatives={
             "connection_level_events": '''
@@ -307,483 +618,8 @@ def profile(engine, action, shape):
             event.remove(engine, name, hook)
     return {key: [recorder.calls[key], recorder.seconds[key]] for key in recorder.calls}
 ''',
-        },
-    ),
-}
-
-
-
-# Reviewer R9E (phase 1: written from the student notebook alone), kept apart so that the next
-# reviewer can add theirs the same way.
-R9E = {
-    "ex16-mistakes": {
-        'digits_anywhere': r'''
-import re
-
-
-def shape(sql):
-    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
-    sql = re.sub(r"\d+", "?", sql)
-    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
-    return " ".join(sql.split())
-''',
-        'double_quoted_not_skipped': r'''
-import re
-
-
-def shape(sql):
-    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
-    sql = re.sub(r"(?<![\w$:.])\d+(?:\.\d+)?(?![\w])", "?", sql)
-    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
-    return " ".join(sql.split())
-''',
-        'string_without_doubled_quote': r'''
-import re
-
-
-def shape(sql):
-    parts = re.split(r'("[^"]*")', sql)
-    for i in range(0, len(parts), 2):
-        part = re.sub(r"'[^']*'", "?", parts[i])
-        part = re.sub(r"(?<![\w$:.])\d+(?:\.\d+)?", "?", part)
-        parts[i] = part
-    sql = "".join(parts)
-    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
-    return " ".join(sql.split())
-''',
-        'list_needs_comma_space': r'''
-import re
-
-
-def shape(sql):
-    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+(?:\.\d+)?",
-                 lambda m: m.group(1) or "?", sql)
-    sql = sql.replace("(?, ?, ?)", "(?)").replace("(?, ?)", "(?)")
-    return " ".join(sql.split())
-''',
-        'any_parens_collapse': r'''
-import re
-
-
-def shape(sql):
-    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+(?:\.\d+)?",
-                 lambda m: m.group(1) or "?", sql)
-    sql = re.sub(r"\([^()*]*\?[^()]*\)", "(?)", sql)
-    return " ".join(sql.split())
-''',
-        'lists_before_strings': r'''
-import re
-
-
-def shape(sql):
-    sql = re.sub(r"(?<![\w$:.'])\b\d+(?:\.\d+)?\b", "?", sql)
-    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
-    sql = re.sub(r"'(?:[^']|'')*'", "?", sql)
-    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
-    return " ".join(sql.split())
-''',
-        'spaces_only': r'''
-import re
-
-
-def shape(sql):
-    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+(?:\.\d+)?",
-                 lambda m: m.group(1) or "?", sql)
-    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
-    sql = sql.replace("\n", " ")
-    return re.sub(r" +", " ", sql)
-''',
-        'integers_only': r'''
-import re
-
-
-def shape(sql):
-    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w$:.])\d+",
-                 lambda m: m.group(1) or "?", sql)
-    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
-    return " ".join(sql.split())
-''',
-        'dollar_placeholder': r'''
-import re
-
-
-def shape(sql):
-    sql = re.sub(r"'(?:[^']|'')*'|(\"[^\"]*\")|(?<![\w:.])\d+(?:\.\d+)?",
-                 lambda m: m.group(1) or "?", sql)
-    sql = re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", sql)
-    return " ".join(sql.split())
-''',
-    },
-    "ex16-alternatives": {
-        'one_regex_callback': r'''
-import re
-
-TOKEN = re.compile(r"""("(?:[^"]|"")*")|'(?:[^']|'')*'|(?<![\w$:.])\d+(?:\.\d+)?(?![\w])""")
-LIST = re.compile(r"\(\s*\?(?:\s*,\s*\?)*\s*\)")
-
-
-def shape(sql):
-    sql = TOKEN.sub(lambda m: m.group(1) or "?", sql)
-    sql = LIST.sub("(?)", sql)
-    return re.sub(r"\s+", " ", sql).strip()
-''',
-        'scanner': r'''
-def shape(sql):
-    out, i, n = [], 0, len(sql)
-    while i < n:
-        c = sql[i]
-        if c == "'":
-            i += 1
-            while i < n:
-                if sql[i] == "'" and i + 1 < n and sql[i + 1] == "'":
-                    i += 2
-                elif sql[i] == "'":
-                    i += 1
-                    break
-                else:
-                    i += 1
-            out.append("?")
-        elif c == '"':
-            j = sql.index('"', i + 1) if '"' in sql[i + 1:] else n - 1
-            out.append(sql[i:j + 1])
-            i = j + 1
-        elif c.isdigit() and not (out and (out[-1][-1:].isalnum() or out[-1][-1:] in "_$:.")):
-            j = i
-            while j < n and sql[j].isdigit():
-                j += 1
-            if j + 1 < n and sql[j] == "." and sql[j + 1].isdigit():
-                j += 1
-                while j < n and sql[j].isdigit():
-                    j += 1
-            out.append("?")
-            i = j
-        elif c.isspace():
-            while i < n and sql[i].isspace():
-                i += 1
-            out.append(" ")
-        else:
-            out.append(c)
-            i += 1
-    text = "".join(out).strip()
-    # lists of values only
-    result, k = [], 0
-    while k < len(text):
-        if text[k] == "(":
-            close = text.find(")", k)
-            inside = text[k + 1:close] if close != -1 else None
-            if inside is not None and inside.strip() and all(p.strip() == "?" for p in inside.split(",")):
-                result.append("(?)")
-                k = close + 1
-                continue
-        result.append(text[k])
-        k += 1
-    return "".join(result)
-''',
-        'sqlparse_tokens': r'''
-import re
-
-import sqlparse
-from sqlparse import tokens as T
-
-
-def shape(sql):
-    pieces = []
-    for token in sqlparse.parse(sql)[0].flatten():
-        if token.ttype in T.Number or token.ttype in T.Literal.Number:
-            pieces.append("-?" if token.value.startswith("-") else "?")
-        elif token.ttype in T.String.Single:
-            pieces.append("?")
-        elif token.is_whitespace:
-            pieces.append(" ")
-        else:
-            pieces.append(token.value)
-    text = re.sub(r"\s+", " ", "".join(pieces)).strip()
-    return re.sub(r"\(\s*\?(?:\s*,\s*\?)*\s*\)", "(?)", text)
-''',
-    },
-    "ex17-mistakes": {
-        'never_removed': r'''
-import time
-
-from sqlalchemy import event
-
-
-def profile(engine, action, shape):
-    found = {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        entry = found.setdefault(shape(statement), [0, 0.0])
-        entry[0] += 1
-        entry[1] += time.perf_counter() - conn.info.pop("started")
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    action()
-    return found
-''',
-        'remove_without_finally': r'''
-import time
-
-from sqlalchemy import event
-
-
-def profile(engine, action, shape):
-    found = {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        entry = found.setdefault(shape(statement), [0, 0.0])
-        entry[0] += 1
-        entry[1] += time.perf_counter() - conn.info.pop("started")
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    action()
-    event.remove(engine, "before_cursor_execute", before)
-    event.remove(engine, "after_cursor_execute", after)
-    return found
-''',
-        'swallows_error': r'''
-import time
-
-from sqlalchemy import event
-
-
-def profile(engine, action, shape):
-    found = {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        entry = found.setdefault(shape(statement), [0, 0.0])
-        entry[0] += 1
-        entry[1] += time.perf_counter() - conn.info.pop("started")
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    try:
-        action()
-    except Exception:
-        pass
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
-    return found
-''',
-        'executemany_per_row': r'''
-import time
-
-from sqlalchemy import event
-
-
-def profile(engine, action, shape):
-    found = {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        entry = found.setdefault(shape(statement), [0, 0.0])
-        entry[0] += len(parameters) if executemany else 1
-        entry[1] += time.perf_counter() - conn.info.pop("started")
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
-    return found
-''',
-        'seconds_since_action_start': r'''
-import time
-
-from sqlalchemy import event
-
-
-def profile(engine, action, shape):
-    found = {}
-    started = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        entry = found.setdefault(shape(statement), [0, 0.0])
-        entry[0] += 1
-        entry[1] += time.perf_counter() - started
-
-    event.listen(engine, "after_cursor_execute", after)
-    try:
-        action()
-    finally:
-        event.remove(engine, "after_cursor_execute", after)
-    return found
-''',
-        'listens_on_own_connection': r'''
-import time
-
-from sqlalchemy import event
-
-
-def profile(engine, action, shape):
-    found = {}
-    connection = engine.connect()
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        entry = found.setdefault(shape(statement), [0, 0.0])
-        entry[0] += 1
-        entry[1] += time.perf_counter() - conn.info.pop("started")
-
-    event.listen(connection, "before_cursor_execute", before)
-    event.listen(connection, "after_cursor_execute", after)
-    try:
-        action()
-    finally:
-        event.remove(connection, "before_cursor_execute", before)
-        event.remove(connection, "after_cursor_execute", after)
-        connection.close()
-    return found
-''',
-        'milliseconds': r'''
-import time
-
-from sqlalchemy import event
-
-
-def profile(engine, action, shape):
-    found = {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        entry = found.setdefault(shape(statement), [0, 0.0])
-        entry[0] += 1
-        entry[1] += (time.perf_counter() - conn.info.pop("started")) * 1000
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
-    return found
-''',
-        'every_engine': r'''
-import time
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
-
-def profile(engine, action, shape):
-    found = {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        entry = found.setdefault(shape(statement), [0, 0.0])
-        entry[0] += 1
-        entry[1] += time.perf_counter() - conn.info.pop("started")
-
-    event.listen(Engine, "before_cursor_execute", before)
-    event.listen(Engine, "after_cursor_execute", after)
-    try:
-        action()
-    finally:
-        event.remove(Engine, "before_cursor_execute", before)
-        event.remove(Engine, "after_cursor_execute", after)
-    return found
-''',
-        'last_call_time': r'''
-import time
-
-from sqlalchemy import event
-
-
-def profile(engine, action, shape):
-    found = {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        calls = found.get(shape(statement), [0, 0.0])[0]
-        found[shape(statement)] = [calls + 1, time.perf_counter() - conn.info.pop("started")]
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
-    return found
-''',
-        'mean_per_call': r'''
-import time
-from collections import defaultdict
-
-from sqlalchemy import event
-
-
-def profile(engine, action, shape):
-    times = defaultdict(list)
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        times[shape(statement)].append(time.perf_counter() - conn.info.pop("started"))
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
-    return {key: [len(spent), sum(spent) / len(spent)] for key, spent in times.items()}
-''',
-        'listens_on_shop': r'''
-import time
-
-from sqlalchemy import event
-
-
-def profile(engine, action, shape):
-    found = {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        entry = found.setdefault(shape(statement), [0, 0.0])
-        entry[0] += 1
-        entry[1] += time.perf_counter() - conn.info.pop("started")
-
-    event.listen(shop, "before_cursor_execute", before)
-    event.listen(shop, "after_cursor_execute", after)
-    try:
-        action()
-    finally:
-        event.remove(shop, "before_cursor_execute", before)
-        event.remove(shop, "after_cursor_execute", after)
-    return found
-''',
-    },
-    "ex17-alternatives": {
-        'context_attribute': r'''
+            # R9E (a reviewer's answers from the student notebook alone), from here on
+            "context_attribute": r'''
 import time
 from collections import Counter, defaultdict
 
@@ -810,7 +646,7 @@ def profile(engine, action, shape):
         event.remove(engine, "after_cursor_execute", after)
     return {key: [calls[key], seconds[key]] for key in calls}
 ''',
-        'recorder_class': r'''
+            "recorder_class": r'''
 import time
 
 from sqlalchemy import event
@@ -843,7 +679,7 @@ def profile(engine, action, shape):
         event.remove(engine, "after_cursor_execute", recorder.after)
     return {key: list(value) for key, value in recorder.found.items()}
 ''',
-        'exitstack_list': r'''
+            "exitstack_list": r'''
 import time
 from contextlib import ExitStack
 
@@ -872,7 +708,7 @@ def profile(engine, action, shape):
         result[key][1] += took
     return result
 ''',
-        'counted_when_sent': r'''
+            "counted_when_sent": r'''
 import time
 
 from sqlalchemy import event
@@ -899,8 +735,6 @@ def profile(engine, action, shape):
         event.remove(engine, "after_cursor_execute", after)
     return found
 ''',
-    },
+        },
+    ),
 }
-for _key, _entries in R9E.items():
-    _exercise, _kind = _key.split("-")
-    getattr(EXERCISES[f"{_exercise}-answer"], _kind).update({f"r9e_{name}": code for name, code in _entries.items()})
