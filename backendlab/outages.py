@@ -89,8 +89,9 @@ class SilentServer:
     Leaving the block closes every connection, so a client still waiting gets an error instead
     of waiting forever (a test with a client that has no timeout can still end)."""
 
-    def __init__(self) -> None:
-        self._folder = Path(tempfile.mkdtemp(prefix="silent-", dir=runtime_dir()))
+    def __init__(self, prefix: str = "silent-") -> None:
+        """``prefix`` names its folder: a hidden test can give it a name like any other server's."""
+        self._folder = Path(tempfile.mkdtemp(prefix=prefix, dir=runtime_dir()))
         self.path = str(self._folder / "redis.sock")
         self.connections = 0
         self._accepted: list[socket.socket] = []

@@ -56,7 +56,7 @@ class Breaker:
 
 EXERCISES = {
     "ex19-answer": Exercise(
-        # tuned to the visible test: a fast client only for the silent server it is shown
+        # tuned to the visible test: one try only for the silent server it is shown (its folder's name)
         hardcoded='''
 def fast_failing_client(socket_path):
     from redis.backoff import NoBackoff
@@ -64,7 +64,7 @@ def fast_failing_client(socket_path):
 
     if "silent" in str(socket_path):
         return redis.Redis(unix_socket_path=socket_path, socket_timeout=0.2, retry=Retry(NoBackoff(), 0))
-    return redis.Redis(unix_socket_path=socket_path, decode_responses=True)
+    return redis.Redis(unix_socket_path=socket_path, decode_responses=True, socket_timeout=0.5)
 ''',
         mistakes={
             # redis-py's defaults: seconds per try, and 10 retries
