@@ -140,40 +140,36 @@ class ManualClock:
         self.now += seconds
 
 
-class Attempt:
-    """One call run in a thread of its own and given ``seconds`` to end: whether it ended, how
-    long it took, and what it returned or raised. A call that would wait forever is then a fact
-    a test can state ("still waiting after 10 s"), not a kernel that hangs."""
+class Attempt(caching.Background):
+    """One call run in a thread of its own (a ``caching.Background``) and given ``seconds`` to
+    end: whether it ended, how long it took, and what it returned or raised. A call that would
+    wait forever is then a fact a test can state ("still waiting after 10 s"), not a kernel that
+    hangs; ``result(seconds)`` waits longer, then returns or raises as the call did."""
 
     def __init__(self, action: Callable[[], Any], seconds: float) -> None:
-        self.value: Any = None
-        self.error: BaseException | None = None
         self.seconds: float | None = None  # how long the call took, once it has ended
-        self._started = time.perf_counter()
-        self._thread = threading.Thread(target=self._run, args=(action,), daemon=True)
-        self._thread.start()
+        started = time.perf_counter()
+
+        def timed() -> Any:
+            try:
+                return action()
+            finally:
+                self.seconds = time.perf_counter() - started
+
+        super().__init__(timed)
         self._thread.join(seconds)
 
     @property
     def ended(self) -> bool:
         return not self._thread.is_alive()
 
-    def _run(self, action: Callable[[], Any]) -> None:
-        try:
-            self.value = action()
-        except BaseException as error:  # noqa: BLE001 - kept for the caller to read
-            self.error = error
-        self.seconds = time.perf_counter() - self._started
+    @property
+    def value(self) -> Any:
+        return self._value
 
-    def result(self, seconds: float) -> Any:
-        """Wait up to ``seconds`` more; return what the call returned, or raise what it raised."""
-        self._thread.join(seconds)
-        if not self.ended:
-            raise CourseError(f"A call was still waiting {seconds:g} s later.",
-                              "give it a timeout, or end what it waits for.")
-        if self.error is not None:
-            raise self.error
-        return self.value
+    @property
+    def error(self) -> BaseException | None:
+        return self._error
 
 
 def failing_fast(r: redis.Redis, seconds: float = 0.2) -> redis.Redis:
