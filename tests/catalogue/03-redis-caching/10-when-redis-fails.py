@@ -466,33 +466,9 @@ def get_product(client, prefix, product_id, load, ttl):
                 ("                self.opened_at = self.clock()",
                  "                self.opened_at = self.first_failure if self.opened_at is None else self.clock()")),
             # state on the class: every breaker opens when one does
-            "shared_state": '''
-import time
-
-
-class Breaker:
-    in_a_row = 0
-    opened_at = None
-
-    def __init__(self, failures, cool_down, clock=time.monotonic):
-        self.failures = failures
-        self.cool_down = cool_down
-        self.clock = clock
-
-    def call(self, action, fallback):
-        if Breaker.opened_at is not None and self.clock() - Breaker.opened_at < self.cool_down:
-            return fallback()
-        try:
-            result = action()
-        except redis.RedisError:
-            Breaker.in_a_row += 1
-            if Breaker.opened_at is not None or Breaker.in_a_row >= self.failures:
-                Breaker.opened_at = self.clock()
-            return fallback()
-        Breaker.in_a_row = 0
-        Breaker.opened_at = None
-        return result
-''',
+            "shared_state": edit(BREAKER, ("class Breaker:\n", "class Breaker:\n    in_a_row = 0\n    opened_at = None\n\n"),
+                                 ("        self.in_a_row = 0\n        self.opened_at = None\n\n    def call", "\n    def call"),
+                                 ("self.in_a_row", "Breaker.in_a_row"), ("self.opened_at", "Breaker.opened_at")),
             # R9C: a failed trial keeps the old opening time: every call after it is a trial again
             "failed_trial_keeps_the_old_time": edit(
                 BREAKER, ("if self.opened_at is not None or self.in_a_row >= self.failures:",
